@@ -1,0 +1,316 @@
+/**
+ * Event contracts: priorities, types, the frozen {@link Event} record and {@link createEvent}.
+ *
+ * Every enumeration is an `as const` object with a same-named union type, so
+ * `EventPriority.P0_CRITICAL === 0` and `EventPriority` is also the type `0 | 1 | 2 | 3`.
+ */
+import { randomUUID } from 'node:crypto';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { z } from 'zod';
+
+/** Priority lanes, highest first. The number is the lane index. */
+export const EventPriority = {
+  /** Execution and fills. Latency budget < 10 ms. Never dropped. */
+  P0_CRITICAL: 0,
+  /** Market data. Latency budget < 50 ms. */
+  P1_HIGH: 1,
+  /** Strategy. Latency budget < 500 ms. */
+  P2_MEDIUM: 2,
+  /** UI and logging. Best effort. */
+  P3_LOW: 3,
+} as const;
+/** A lane index: 0 (P0_CRITICAL) … 3 (P3_LOW). */
+export type EventPriority = (typeof EventPriority)[keyof typeof EventPriority];
+
+/** All priorities, highest first. */
+export const EVENT_PRIORITIES: readonly EventPriority[] = Object.freeze([0, 1, 2, 3] as const);
+
+/** The lane key used in configuration (`p0` … `p3`) for a priority. */
+export type LaneKey = 'p0' | 'p1' | 'p2' | 'p3';
+/** Lane keys indexed by priority. */
+export const LANE_KEYS: readonly LaneKey[] = Object.freeze(['p0', 'p1', 'p2', 'p3'] as const);
+
+/** Every event type the system routes. String values equal their names. */
+export const EventType = {
+  FILL_CONFIRMED: 'FILL_CONFIRMED',
+  FILL_PARTIAL: 'FILL_PARTIAL',
+  ORDER_REJECTED: 'ORDER_REJECTED',
+  ORDER_CANCELLED: 'ORDER_CANCELLED',
+  POSITION_UPDATE: 'POSITION_UPDATE',
+  EMERGENCY_STOP: 'EMERGENCY_STOP',
+  BROKER_DISCONNECT: 'BROKER_DISCONNECT',
+  PRICE_TICK: 'PRICE_TICK',
+  ORDERBOOK_UPDATE: 'ORDERBOOK_UPDATE',
+  VOLUME_UPDATE: 'VOLUME_UPDATE',
+  INDEX_UPDATE: 'INDEX_UPDATE',
+  VIX_UPDATE: 'VIX_UPDATE',
+  ETEDA_CYCLE_START: 'ETEDA_CYCLE_START',
+  STRATEGY_EVALUATE: 'STRATEGY_EVALUATE',
+  RISK_EVALUATE: 'RISK_EVALUATE',
+  PORTFOLIO_EVALUATE: 'PORTFOLIO_EVALUATE',
+  INDICATOR_UPDATE: 'INDICATOR_UPDATE',
+  SIGNAL_GENERATED: 'SIGNAL_GENERATED',
+  DASHBOARD_UPDATE: 'DASHBOARD_UPDATE',
+  LOG_WRITE: 'LOG_WRITE',
+  REPORT_GENERATE: 'REPORT_GENERATE',
+  NOTIFICATION_SEND: 'NOTIFICATION_SEND',
+  METRIC_RECORD: 'METRIC_RECORD',
+} as const;
+/** One of the 23 event type names. */
+export type EventType = (typeof EventType)[keyof typeof EventType];
+
+/** The lane each event type is routed to. */
+export const EVENT_PRIORITY_MAP: Readonly<Record<EventType, EventPriority>> = Object.freeze({
+  FILL_CONFIRMED: EventPriority.P0_CRITICAL,
+  FILL_PARTIAL: EventPriority.P0_CRITICAL,
+  ORDER_REJECTED: EventPriority.P0_CRITICAL,
+  ORDER_CANCELLED: EventPriority.P0_CRITICAL,
+  POSITION_UPDATE: EventPriority.P0_CRITICAL,
+  EMERGENCY_STOP: EventPriority.P0_CRITICAL,
+  BROKER_DISCONNECT: EventPriority.P0_CRITICAL,
+  PRICE_TICK: EventPriority.P1_HIGH,
+  ORDERBOOK_UPDATE: EventPriority.P1_HIGH,
+  VOLUME_UPDATE: EventPriority.P1_HIGH,
+  INDEX_UPDATE: EventPriority.P1_HIGH,
+  VIX_UPDATE: EventPriority.P1_HIGH,
+  ETEDA_CYCLE_START: EventPriority.P2_MEDIUM,
+  STRATEGY_EVALUATE: EventPriority.P2_MEDIUM,
+  RISK_EVALUATE: EventPriority.P2_MEDIUM,
+  PORTFOLIO_EVALUATE: EventPriority.P2_MEDIUM,
+  INDICATOR_UPDATE: EventPriority.P2_MEDIUM,
+  SIGNAL_GENERATED: EventPriority.P2_MEDIUM,
+  DASHBOARD_UPDATE: EventPriority.P3_LOW,
+  LOG_WRITE: EventPriority.P3_LOW,
+  REPORT_GENERATE: EventPriority.P3_LOW,
+  NOTIFICATION_SEND: EventPriority.P3_LOW,
+  METRIC_RECORD: EventPriority.P3_LOW,
+});
+
+/** What a lane does when its buffer is full. See SPEC 1.2. */
+export const OverflowPolicy = {
+  /** The producer waits; nothing is dropped. */
+  BLOCK: 'BLOCK',
+  /** The oldest droppable queued event is evicted and reported. */
+  DROP_OLDEST: 'DROP_OLDEST',
+  /** A new event replaces the queued one with the same collapse key, in place. */
+  COLLAPSE: 'COLLAPSE',
+  /** At capacity only every N-th arrival is admitted. */
+  SAMPLE: 'SAMPLE',
+} as const;
+/** One of the four overflow policies. */
+export type OverflowPolicy = (typeof OverflowPolicy)[keyof typeof OverflowPolicy];
+
+/** Which lanes are paused. Lanes keep buffering under their own policy while paused. */
+export const DegradationLevel = {
+  NORMAL: 'NORMAL',
+  P3_PAUSED: 'P3_PAUSED',
+  P2_P3_PAUSED: 'P2_P3_PAUSED',
+  CRITICAL_ONLY: 'CRITICAL_ONLY',
+} as const;
+/** One of the four degradation levels. */
+export type DegradationLevel = (typeof DegradationLevel)[keyof typeof DegradationLevel];
+
+/** Degradation levels ordered from least to most severe. */
+export const DEGRADATION_SEVERITY: Readonly<Record<DegradationLevel, number>> = Object.freeze({
+  NORMAL: 0,
+  P3_PAUSED: 1,
+  P2_P3_PAUSED: 2,
+  CRITICAL_ONLY: 3,
+});
+
+/** True when `level` pauses the lane of `priority`. */
+export function isLanePaused(level: DegradationLevel, priority: EventPriority): boolean {
+  return priority > 0 && priority >= 4 - DEGRADATION_SEVERITY[level];
+}
+
+/** A JSON-like value, as carried by an event payload. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+/** An event payload: a plain JSON-like record. */
+export type EventPayload = { readonly [key: string]: JsonValue };
+
+/** A routed event. Created frozen (payload included) by {@link createEvent}. */
+export interface Event {
+  readonly eventId: string;
+  readonly eventType: EventType;
+  readonly priority: EventPriority;
+  /** Epoch milliseconds from the creating scheduler's clock. */
+  readonly timestamp: number;
+  readonly source: string;
+  readonly payload: EventPayload;
+  /** Counts as handled only when every handler of its lane succeeded; otherwise a failure record. */
+  readonly requiresAck: boolean;
+  /** Latency budget in ms; 0 means best effort. */
+  readonly maxProcessTimeMs: number;
+  readonly canBatch: boolean;
+  readonly canCollapse: boolean;
+  /** False: never evicted, collapsed away or rejected; the lane blocks for it instead. */
+  readonly canDrop: boolean;
+}
+
+/** The optional fields of {@link createEvent}; everything else comes from defaults. */
+export interface EventInit {
+  eventId?: string;
+  /** Must equal `EVENT_PRIORITY_MAP[type]` when given. */
+  priority?: EventPriority;
+  timestamp?: number;
+  source?: string;
+  payload?: Record<string, unknown>;
+  requiresAck?: boolean;
+  maxProcessTimeMs?: number;
+  canBatch?: boolean;
+  canCollapse?: boolean;
+  canDrop?: boolean;
+}
+
+type EventFlags = Pick<Event, 'requiresAck' | 'maxProcessTimeMs' | 'canBatch' | 'canCollapse' | 'canDrop'>;
+
+/** Per-priority defaults applied by {@link createEvent}. */
+export const PRIORITY_DEFAULTS: Readonly<Record<EventPriority, Readonly<EventFlags>>> = Object.freeze({
+  0: Object.freeze({ requiresAck: true, maxProcessTimeMs: 10, canBatch: false, canCollapse: false, canDrop: false }),
+  1: Object.freeze({ requiresAck: false, maxProcessTimeMs: 50, canBatch: true, canCollapse: false, canDrop: true }),
+  2: Object.freeze({ requiresAck: false, maxProcessTimeMs: 500, canBatch: true, canCollapse: true, canDrop: true }),
+  3: Object.freeze({ requiresAck: false, maxProcessTimeMs: 0, canBatch: true, canCollapse: false, canDrop: true }),
+});
+
+/** Thrown when an event or its init fails validation. `field` names the offending field. */
+export class EventValidationError extends Error {
+  override readonly name = 'EventValidationError';
+  constructor(
+    /** Dotted path of the offending field, e.g. `payload.qty` or `eventType`. */
+    readonly field: string,
+    /** What was wrong with it. */
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+  }
+}
+
+const eventTypeSchema = z.enum(Object.values(EventType) as [EventType, ...EventType[]]);
+const prioritySchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]);
+const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number().refine(Number.isFinite, 'expected a finite number'),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValueSchema),
+    z.record(z.string(), jsonValueSchema),
+  ]),
+);
+const payloadSchema = z.record(z.string(), jsonValueSchema);
+const timestampSchema = z.number().refine(Number.isFinite, 'expected a finite number of epoch milliseconds');
+const flagsShape = {
+  requiresAck: z.boolean(),
+  maxProcessTimeMs: z.number().int().nonnegative(),
+  canBatch: z.boolean(),
+  canCollapse: z.boolean(),
+  canDrop: z.boolean(),
+};
+
+const eventInitSchema = z.strictObject({
+  eventId: z.string().min(1).optional(),
+  priority: prioritySchema.optional(),
+  timestamp: timestampSchema.optional(),
+  source: z.string().optional(),
+  payload: payloadSchema.optional(),
+  ...Object.fromEntries(Object.entries(flagsShape).map(([k, v]) => [k, v.optional()])),
+});
+
+const eventSchema = z.strictObject({
+  eventId: z.string().min(1),
+  eventType: eventTypeSchema,
+  priority: prioritySchema,
+  timestamp: timestampSchema,
+  source: z.string(),
+  payload: payloadSchema,
+  ...flagsShape,
+});
+
+/** Events known valid: built by createEvent or already validated once. Lets dispatch skip re-validation. */
+const validated = new WeakSet<object>();
+
+function toValidationError(error: z.ZodError, prefix = ''): EventValidationError {
+  const issue = error.issues[0]!;
+  const field = prefix + (issue.path.length > 0 ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'event');
+  const problem = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
+  return new EventValidationError(field, problem);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function checkPriority(type: EventType, priority: EventPriority): void {
+  const expected = EVENT_PRIORITY_MAP[type];
+  if (priority !== expected) {
+    throw new EventValidationError('priority', `${type} is routed to P${expected}, got P${priority}`);
+  }
+}
+
+/**
+ * Builds a valid, deeply frozen event of `type`.
+ *
+ * The priority comes from {@link EVENT_PRIORITY_MAP}, the timestamp from `scheduler.now()`, and the
+ * flags from {@link PRIORITY_DEFAULTS} unless `init` overrides them. The payload is copied before it
+ * is frozen, so the caller's object is left as it was.
+ *
+ * @example
+ * ```ts
+ * const fill = createEvent('FILL_CONFIRMED', { source: 'broker', payload: { orderId: 'A1', qty: 100 } });
+ * fill.priority;  // 0
+ * fill.canDrop;   // false
+ * ```
+ * @param type one of the 23 {@link EventType} names
+ * @param init optional fields; a `priority` that contradicts the map is rejected
+ * @param scheduler the clock for the timestamp (default `asyncScheduler`)
+ * @throws {EventValidationError} naming the field that is wrong
+ */
+export function createEvent(type: EventType, init: EventInit = {}, scheduler: SchedulerLike = asyncScheduler): Event {
+  const typeResult = eventTypeSchema.safeParse(type);
+  if (!typeResult.success) {
+    throw new EventValidationError('eventType', `unknown event type ${JSON.stringify(type)}`);
+  }
+  const initResult = eventInitSchema.safeParse(init);
+  if (!initResult.success) throw toValidationError(initResult.error);
+  const given = initResult.data as EventInit & { payload?: EventPayload };
+  const priority = EVENT_PRIORITY_MAP[type];
+  if (given.priority !== undefined) checkPriority(type, given.priority);
+  const defaults = PRIORITY_DEFAULTS[priority];
+  const event: Event = {
+    eventId: given.eventId ?? randomUUID(),
+    eventType: type,
+    priority,
+    timestamp: given.timestamp ?? scheduler.now(),
+    source: given.source ?? '',
+    payload: given.payload ?? {},
+    requiresAck: given.requiresAck ?? defaults.requiresAck,
+    maxProcessTimeMs: given.maxProcessTimeMs ?? defaults.maxProcessTimeMs,
+    canBatch: given.canBatch ?? defaults.canBatch,
+    canCollapse: given.canCollapse ?? defaults.canCollapse,
+    canDrop: given.canDrop ?? defaults.canDrop,
+  };
+  deepFreeze(event);
+  validated.add(event);
+  return event;
+}
+
+/**
+ * Checks that `value` is a well-formed event (as a foreign producer might hand one over) and
+ * returns it. Events built by {@link createEvent} pass in O(1); anything else is validated once and
+ * must already be frozen-safe to share (it is not copied).
+ *
+ * @throws {EventValidationError} naming the field that is wrong
+ */
+export function validateEvent(value: unknown): Event {
+  if (typeof value === 'object' && value !== null && validated.has(value)) return value as Event;
+  const result = eventSchema.safeParse(value);
+  if (!result.success) throw toValidationError(result.error);
+  const event = value as Event;
+  checkPriority(event.eventType, event.priority);
+  validated.add(event);
+  return event;
+}

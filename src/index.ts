@@ -1,0 +1,11 @@
+/**
+ * qts-reactive: priority lanes with accounted backpressure, and an explained operating state,
+ * for RxJS 7 trading pipelines.
+ * @packageDocumentation
+ */
+export * from './event/contracts.js';
+export * from './event/config.js';
+export * from './safety/state.js';
+export * from './state/contracts.js';
+export * from './state/properties.js';
+export * from './state/config.js';

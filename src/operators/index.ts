@@ -1,0 +1,5 @@
+/**
+ * The pipeable operators of `qts-reactive/operators`.
+ * @packageDocumentation
+ */
+export {};
