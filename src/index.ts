@@ -9,3 +9,5 @@ export * from './safety/state.js';
 export * from './state/contracts.js';
 export * from './state/properties.js';
 export * from './state/config.js';
+export * from './debug/instrument.js';
+export * from './event/buffer/types.js';

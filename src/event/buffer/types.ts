@@ -1,0 +1,70 @@
+/**
+ * The contract every lane buffer core implements: pure, synchronous, clock-free data structures
+ * (the caller passes `now`), shared by the queue classes, the operators and the dispatcher.
+ */
+import type { Event, EventPriority, OverflowPolicy } from '../contracts.js';
+
+/** Why an event left a lane without being delivered. */
+export type DropReason = 'evicted' | 'collapsed' | 'sampled' | 'shutdown';
+
+/** One event that left a lane undelivered, with the reason. `at` is epoch ms. */
+export interface DropRecord {
+  readonly event: Event;
+  readonly reason: DropReason;
+  readonly priority: EventPriority;
+  readonly at: number;
+}
+
+/** What {@link LaneBuffer.offer} did with an event. */
+export const OfferOutcome = {
+  /** In the buffer (possibly after evicting or replacing another event, which was reported). */
+  QUEUED: 0,
+  /** No room and it may not drop anything for it: held, in arrival order, until room frees. */
+  HELD: 1,
+  /** Refused (SAMPLE at capacity); reported as a 'sampled' drop. */
+  REJECTED: 2,
+} as const;
+/** One of {@link OfferOutcome}'s values. */
+export type OfferOutcome = (typeof OfferOutcome)[keyof typeof OfferOutcome];
+
+/** Running totals of a lane. `offered = delivered + evicted + collapsed + rejected + queued + held`. */
+export interface LaneCounters {
+  readonly offered: number;
+  readonly delivered: number;
+  readonly evicted: number;
+  readonly collapsed: number;
+  readonly rejected: number;
+  /** Offers that had to wait (held) at least once. */
+  readonly blocked: number;
+  /** Held events later admitted into the buffer. */
+  readonly released: number;
+}
+
+/** Callbacks a core reports through; called synchronously, never per event unless something happened. */
+export interface LaneBufferSinks {
+  /** An event was evicted, collapsed away or rejected. */
+  onDrop?: (record: DropRecord) => void;
+  /** A held event was admitted into the buffer (its producer may continue). */
+  onRelease?: (event: Event) => void;
+}
+
+/** A bounded lane buffer applying one overflow policy. */
+export interface LaneBuffer {
+  readonly policy: OverflowPolicy;
+  readonly capacity: number;
+  /** Events in the buffer (held events not included). */
+  readonly size: number;
+  /** Events waiting for room (BLOCK, or `canDrop: false` events in a full lane). */
+  readonly heldCount: number;
+  readonly counters: LaneCounters;
+  /** Offers an event arriving at `now` (epoch ms). */
+  offer(event: Event, now: number): OfferOutcome;
+  /** Removes and returns the oldest event, admitting held events into the freed room. */
+  poll(now: number): Event | undefined;
+  /** Enqueue time of the event the last `poll` returned (collapse keeps the original time). */
+  readonly lastPolledEnqueuedAt: number;
+  /** Enqueue time of the oldest queued event, or NaN when empty. */
+  readonly oldestEnqueuedAt: number;
+  /** Removes everything queued and held, reporting each as a drop with `reason`, and returns how many. */
+  clear(reason: 'shutdown', now: number): number;
+}
