@@ -11,3 +11,5 @@ export * from './state/properties.js';
 export * from './state/config.js';
 export * from './debug/instrument.js';
 export * from './event/buffer/types.js';
+export * from './event/buffer/index.js';
+export { ConfigError, type ConfigErrorInit } from './config/errors.js';

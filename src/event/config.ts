@@ -1,10 +1,19 @@
 /**
  * The typed event configuration: the camelCased `event:` block of `config/event.yaml`.
  *
- * NOTE(foundation): the YAML loader, validation and error messages are being built; until then
- * `resolveEventConfig` returns the design's defaults merged with a partial.
+ * The shipped file is the single source of the defaults; files and partials from code are
+ * deep-merged over it, validated, and returned deeply frozen.
  */
-import type { OverflowPolicy } from './contracts.js';
+import { createConfigLoader, type CrossFieldProblem } from '../config/loader.js';
+import {
+  nonNegativeNumber,
+  oneOf,
+  positiveFraction,
+  positiveInteger,
+  positiveNumber,
+  section,
+} from '../config/schema.js';
+import { LANE_KEYS, OverflowPolicy } from './contracts.js';
 
 /** Warning and critical thresholds of one alert. */
 export interface AlertThresholds {
@@ -73,41 +82,131 @@ export type DeepPartial<T> = T extends readonly unknown[]
     ? { readonly [K in keyof T]?: DeepPartial<T[K]> | undefined }
     : T;
 
-// TEMPORARY until the loader lands: the design's defaults, merged shallowly per lane.
-const TEMP_DEFAULT: EventConfig = {
-  queues: {
-    p0: { capacity: 100, overflowPolicy: 'BLOCK', batchSize: 1, batchTimeoutMs: 0, sampleRate: 1, concurrency: 1, maxStarvationMs: null },
-    p1: { capacity: 10000, overflowPolicy: 'DROP_OLDEST', batchSize: 100, batchTimeoutMs: 10, sampleRate: 1, concurrency: 1, maxStarvationMs: null },
-    p2: { capacity: 1000, overflowPolicy: 'COLLAPSE', batchSize: 50, batchTimeoutMs: 100, sampleRate: 1, concurrency: 1, maxStarvationMs: null },
-    p3: { capacity: 50000, overflowPolicy: 'SAMPLE', batchSize: 100, batchTimeoutMs: 1000, sampleRate: 0.1, concurrency: 1, maxStarvationMs: null },
-  },
-  monitoring: {
-    checkIntervalMs: 100,
-    latencyWindow: 1024,
-    alerts: {
-      p0Depth: { warning: 50, critical: 80 },
-      p1Depth: { warning: 7000, critical: 9000 },
-      p2Depth: { warning: 800, critical: 950 },
-      p3Depth: null,
-    },
-    backpressure: { p1: { warning: 0.7, critical: 0.9 }, p2: { warning: 0.8, critical: 0.95 } },
-    latencyBudgetMs: { p0: 10, p1: 50, p2: 500 },
-  },
-  stopTimeoutMs: 5000,
-};
+const laneSchema = section({
+  capacity: positiveInteger(),
+  overflow_policy: oneOf(Object.values(OverflowPolicy) as [OverflowPolicy, ...OverflowPolicy[]]),
+  batch_size: positiveInteger(),
+  batch_timeout_ms: nonNegativeNumber('milliseconds'),
+  sample_rate: positiveFraction(),
+  concurrency: positiveInteger(),
+  max_starvation_ms: positiveNumber('milliseconds').nullable().describe('null (off) or a number of milliseconds > 0'),
+});
 
-/** The full configuration: `partial` deep-merged over the shipped defaults, validated. */
-export function resolveEventConfig(partial: DeepPartial<EventConfig> = {}): EventConfig {
-  const q = partial.queues ?? {};
-  return {
-    ...TEMP_DEFAULT,
-    ...(partial.stopTimeoutMs !== undefined ? { stopTimeoutMs: partial.stopTimeoutMs } : {}),
-    queues: {
-      p0: { ...TEMP_DEFAULT.queues.p0, ...(q.p0 as object) },
-      p1: { ...TEMP_DEFAULT.queues.p1, ...(q.p1 as object) },
-      p2: { ...TEMP_DEFAULT.queues.p2, ...(q.p2 as object) },
-      p3: { ...TEMP_DEFAULT.queues.p3, ...(q.p3 as object) },
-    },
-    monitoring: { ...TEMP_DEFAULT.monitoring, ...(partial.monitoring as object) } as MonitoringConfig,
-  };
+const depthThresholds = section({ warning: positiveInteger(), critical: positiveInteger() });
+const ratioThresholds = section({ warning: positiveFraction(), critical: positiveFraction() });
+
+const eventBlockSchema = section({
+  queues: section({ p0: laneSchema, p1: laneSchema, p2: laneSchema, p3: laneSchema }),
+  monitoring: section({
+    check_interval_ms: positiveNumber('milliseconds'),
+    latency_window: positiveInteger(),
+    alerts: section({
+      p0_depth: depthThresholds,
+      p1_depth: depthThresholds,
+      p2_depth: depthThresholds,
+      p3_depth: depthThresholds.nullable().describe('null (off) or a mapping with the keys warning, critical'),
+    }),
+    backpressure: section({ p1: ratioThresholds, p2: ratioThresholds }),
+    latency_budget_ms: section({
+      p0: positiveNumber('milliseconds'),
+      p1: positiveNumber('milliseconds'),
+      p2: positiveNumber('milliseconds'),
+    }),
+  }),
+  stop_timeout_ms: nonNegativeNumber('milliseconds'),
+});
+
+type EventBlock = ReturnType<typeof eventBlockSchema.parse>;
+type Thresholds = { readonly warning: number; readonly critical: number };
+
+/** `warning` must be below `critical` (a warning that comes after the critical alert warns of nothing). */
+function warningBelowCritical(path: readonly string[], thresholds: Thresholds): CrossFieldProblem[] {
+  if (thresholds.warning < thresholds.critical) return [];
+  const at = path.join('.');
+  return [
+    [
+      { path: [...path, 'warning'], expected: `a value below ${at}.critical (${thresholds.critical})`, received: String(thresholds.warning) },
+      { path: [...path, 'critical'], expected: `a value above ${at}.warning (${thresholds.warning})`, received: String(thresholds.critical) },
+    ],
+  ];
+}
+
+/** Cross-field rules of the event block (SPEC 3): thresholds ordered, depth alerts reachable. */
+function checkEventBlock(block: EventBlock): CrossFieldProblem[] {
+  const problems: CrossFieldProblem[] = [];
+  for (const lane of LANE_KEYS) {
+    const depth = block.monitoring.alerts[`${lane}_depth`];
+    if (depth === null) continue;
+    const alertPath = ['event', 'monitoring', 'alerts', `${lane}_depth`];
+    problems.push(...warningBelowCritical(alertPath, depth));
+    const capacity = block.queues[lane].capacity;
+    const capacityPath = ['event', 'queues', lane, 'capacity'];
+    // An alert at or above capacity can never fire before the lane is full.
+    for (const level of ['warning', 'critical'] as const) {
+      if (depth[level] < capacity) continue;
+      problems.push([
+        { path: [...alertPath, level], expected: `a depth below ${capacityPath.join('.')} (${capacity})`, received: String(depth[level]) },
+        { path: capacityPath, expected: `a capacity above ${alertPath.join('.')}.${level} (${depth[level]})`, received: String(capacity) },
+      ]);
+    }
+  }
+  for (const lane of ['p1', 'p2'] as const) {
+    problems.push(...warningBelowCritical(['event', 'monitoring', 'backpressure', lane], block.monitoring.backpressure[lane]));
+  }
+  return problems;
+}
+
+const loader = createConfigLoader<EventBlock, EventConfig>({
+  rootKey: 'event',
+  schema: eventBlockSchema,
+  crossCheck: checkEventBlock,
+  shippedFile: new URL('../../config/event.yaml', import.meta.url),
+});
+
+/**
+ * The shipped defaults (`config/event.yaml`), read once on first use, deeply frozen.
+ * @throws {ConfigError} when the shipped file is missing or invalid
+ */
+export function defaultEventConfig(): EventConfig {
+  return loader.defaults();
+}
+
+/**
+ * Reads an event configuration file and deep-merges it over the defaults; no path: the defaults.
+ *
+ * @example
+ * ```ts
+ * const config = loadEventConfig('config/event.production.yaml');
+ * config.queues.p1.capacity; // as written in the file, or 10000
+ * ```
+ * @param path a file path or `file:` URL of a YAML document with an `event:` block
+ * @throws {ConfigError} naming the file, line:column, key path, what was expected and what came
+ */
+export function loadEventConfig(path?: string | URL): EventConfig {
+  return loader.load(path);
+}
+
+/**
+ * Parses an event configuration from YAML text and deep-merges it over the defaults.
+ * @param text a YAML document with an `event:` block (every key optional)
+ * @param fileName named in error messages
+ * @throws {ConfigError} naming the file, line:column, key path, what was expected and what came
+ */
+export function parseEventConfig(text: string, fileName?: string): EventConfig {
+  return loader.parse(text, fileName);
+}
+
+/**
+ * The full configuration: `partial` (camelCase, as from code) deep-merged over the shipped
+ * defaults, validated with the same rules and messages as a file (without file and line).
+ *
+ * @example
+ * ```ts
+ * const config = resolveEventConfig({ queues: { p1: { batchSize: 10 } } });
+ * config.queues.p1.capacity; // 10000, the default
+ * ```
+ * @throws {ConfigError} naming the snake_case key path, what was expected and what came
+ */
+export function resolveEventConfig(partial?: DeepPartial<EventConfig>): EventConfig {
+  return loader.resolve(partial);
 }

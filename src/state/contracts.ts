@@ -94,3 +94,81 @@ export interface OperatingStateSnapshot {
   /** True while safety is LOCKDOWN: no new entries whatever the state says. */
   readonly tradingHalted: boolean;
 }
+
+/** What caused a transition: a rule, the safety system, a lockdown ending, an override or its expiry. */
+export type TransitionCause = 'RULE' | 'SAFETY' | 'LOCKDOWN_RELEASE' | 'OVERRIDE' | 'EXPIRY';
+
+/** One change of operating state, with its cause and a reason naming what fired (e.g. `vix 31.2 > 30`). */
+export interface StateTransition {
+  readonly from: OperatingState;
+  readonly to: OperatingState;
+  /** Epoch ms from the manager's scheduler. */
+  readonly at: number;
+  readonly cause: TransitionCause;
+  readonly reason: string;
+}
+
+/** A rule-driven target waiting for its confirmation cycles. */
+export interface PendingConfirmation {
+  readonly target: OperatingState;
+  /** Consecutive cycles that proposed `target` so far. */
+  readonly count: number;
+}
+
+const epochMs = z.number().refine(Number.isFinite, 'expected finite epoch milliseconds');
+const safetyStateSchema = z.enum(['NORMAL', 'WARNING', 'FAIL', 'LOCKDOWN']);
+
+/** The format marker of a persisted snapshot; a file without it is not ours. */
+export const PERSISTED_STATE_FORMAT = 'qts-reactive/operating-state' as const;
+
+/**
+ * A snapshot with everything a restarted process needs to resume with its timers intact: the
+ * active override, the cooldown start, the pending confirmation and the last known safety state.
+ */
+export interface PersistedOperatingState extends OperatingStateSnapshot {
+  readonly format: typeof PERSISTED_STATE_FORMAT;
+  readonly version: 1;
+  /** Epoch ms at which the snapshot was taken. */
+  readonly savedAt: number;
+  /** The active override, or null. */
+  readonly override: ManualOverride | null;
+  /** When the cooldown started: the last transition of any cause, or null before the first. */
+  readonly lastTransitionAt: number | null;
+  readonly pendingConfirmation: PendingConfirmation | null;
+  /** The last safety state the manager saw. */
+  readonly safety: 'NORMAL' | 'WARNING' | 'FAIL' | 'LOCKDOWN';
+}
+
+const range = z.tuple([z.number(), z.number()]);
+
+/** zod schema of {@link PersistedOperatingState}. */
+export const persistedOperatingStateSchema = z.strictObject({
+  format: z.literal(PERSISTED_STATE_FORMAT),
+  version: z.literal(1),
+  savedAt: epochMs,
+  currentState: operatingStateSchema,
+  previousState: operatingStateSchema.nullable(),
+  transitionTimestamp: epochMs.nullable(),
+  transitionReason: z.string().nullable(),
+  manualOverride: z.boolean(),
+  overrideExpiry: epochMs.nullable(),
+  stateDurationDays: z.number().nonnegative(),
+  properties: z.strictObject({
+    scalpAllocationRange: range,
+    swingAllocationRange: range,
+    portfolioAllocationRange: range,
+    riskToleranceMultiplier: z.number(),
+    entrySignalThreshold: z.number(),
+    maxPositions: z.number(),
+    maxDailyTrades: z.number(),
+    rebalancingEnabled: z.boolean(),
+    newEntryEnabled: z.boolean(),
+    scalpEngineActive: z.boolean(),
+    swingEngineActive: z.boolean(),
+  }),
+  tradingHalted: z.boolean(),
+  override: manualOverrideSchema.nullable(),
+  lastTransitionAt: epochMs.nullable(),
+  pendingConfirmation: z.strictObject({ target: operatingStateSchema, count: z.number().int().positive() }).nullable(),
+  safety: safetyStateSchema,
+});

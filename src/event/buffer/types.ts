@@ -27,7 +27,11 @@ export const OfferOutcome = {
 /** One of {@link OfferOutcome}'s values. */
 export type OfferOutcome = (typeof OfferOutcome)[keyof typeof OfferOutcome];
 
-/** Running totals of a lane. `offered = delivered + evicted + collapsed + rejected + queued + held`. */
+/**
+ * Running totals of a lane.
+ * `offered = delivered + evicted + collapsed + rejected + shutdown + queued + held`
+ * (`shutdown` stays 0 until {@link LaneBuffer.clear} runs).
+ */
 export interface LaneCounters {
   readonly offered: number;
   readonly delivered: number;
@@ -38,6 +42,16 @@ export interface LaneCounters {
   readonly blocked: number;
   /** Held events later admitted into the buffer. */
   readonly released: number;
+  /** Queued or held events removed by {@link LaneBuffer.clear} (reason 'shutdown'). */
+  readonly shutdown: number;
+  /** Sink or collapse-key calls that threw (each reported through `onError`). */
+  readonly sinkFailures: number;
+}
+
+/** Which callback of a lane failed, and for which event; handed to {@link LaneBufferSinks.onError}. */
+export interface SinkFailure {
+  readonly sink: 'onDrop' | 'onRelease' | 'collapseKey';
+  readonly event: Event;
 }
 
 /** Callbacks a core reports through; called synchronously, never per event unless something happened. */
@@ -46,6 +60,11 @@ export interface LaneBufferSinks {
   onDrop?: (record: DropRecord) => void;
   /** A held event was admitted into the buffer (its producer may continue). */
   onRelease?: (event: Event) => void;
+  /**
+   * A sink or the collapse-key function threw. The core is already consistent when sinks run, so
+   * the failure changes nothing else; an `onError` that throws is ignored.
+   */
+  onError?: (error: unknown, failure: SinkFailure) => void;
 }
 
 /** A bounded lane buffer applying one overflow policy. */
@@ -61,6 +80,8 @@ export interface LaneBuffer {
   offer(event: Event, now: number): OfferOutcome;
   /** Removes and returns the oldest event, admitting held events into the freed room. */
   poll(now: number): Event | undefined;
+  /** The event the next `poll` would return, left in place. */
+  peek(): Event | undefined;
   /** Enqueue time of the event the last `poll` returned (collapse keeps the original time). */
   readonly lastPolledEnqueuedAt: number;
   /** Enqueue time of the oldest queued event, or NaN when empty. */

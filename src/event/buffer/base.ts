@@ -1,0 +1,260 @@
+/**
+ * What the four lane buffer cores share: FIFO storage in two rings, the held FIFO, the counters,
+ * validation and isolated reporting. Each policy's file adds only its `offer`.
+ */
+import type { Event, EventPriority, OverflowPolicy } from '../contracts.js';
+import { LaneConfigError } from './errors.js';
+import { EventRing } from './ring.js';
+import {
+  OfferOutcome,
+  type DropReason,
+  type DropRecord,
+  type LaneBuffer,
+  type LaneBufferSinks,
+  type LaneCounters,
+  type SinkFailure,
+} from './types.js';
+
+/** Options every lane buffer core takes. */
+export interface LaneBufferOptions extends LaneBufferSinks {
+  /** Most events the buffer holds (held events not counted). A positive integer. */
+  capacity: number;
+  /** The lane's priority, written into drop records; when omitted, each record carries its event's priority. */
+  priority?: EventPriority;
+}
+
+/** Throws a {@link LaneConfigError} unless `capacity` is a positive integer. */
+export function checkCapacity(capacity: unknown, option = 'capacity'): number {
+  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity <= 0) {
+    throw new LaneConfigError(option, 'a positive integer', capacity);
+  }
+  return capacity;
+}
+
+function checkSink(value: unknown, option: string): void {
+  if (value !== undefined && typeof value !== 'function') throw new LaneConfigError(option, 'a function or undefined', value);
+}
+
+/**
+ * The shared body of the lane buffer cores.
+ *
+ * Queued events live in two FIFO rings, `droppable` (`canDrop: true`) and `kept` (`canDrop: false`),
+ * each entry stamped with an arrival number; `poll` takes whichever head arrived first, so the
+ * lane's FIFO order is the merge of the two. Splitting them is what keeps "evict the oldest
+ * droppable" O(1) even when undroppable events sit at the head: the oldest droppable event is
+ * always the head of `droppable`, never found by scanning. Events that find no room and may not be
+ * dropped wait in `held`, in arrival order, and `poll` admits them one for one into freed room.
+ *
+ * Sinks run only after the core is consistent again, inside try/catch, so a sink that throws (or
+ * re-enters the buffer) cannot corrupt it.
+ */
+export abstract class RingLaneBuffer implements LaneBuffer {
+  /** The overflow policy this core applies. */
+  abstract readonly policy: OverflowPolicy;
+  readonly capacity: number;
+  /** Queued `canDrop: true` events, oldest first. */
+  protected readonly droppable: EventRing;
+  /** Queued `canDrop: false` events (every event under BLOCK), oldest first. */
+  protected readonly kept: EventRing;
+  private readonly held: EventRing;
+  private readonly priority: EventPriority | undefined;
+  private readonly onDrop: ((record: DropRecord) => void) | undefined;
+  private readonly onRelease: ((event: Event) => void) | undefined;
+  private readonly onError: ((error: unknown, failure: SinkFailure) => void) | undefined;
+  private arrivals = 0;
+  protected offeredCount = 0;
+  private deliveredCount = 0;
+  protected evictedCount = 0;
+  protected collapsedCount = 0;
+  protected rejectedCount = 0;
+  protected blockedCount = 0;
+  private releasedCount = 0;
+  private shutdownCount = 0;
+  private sinkFailureCount = 0;
+  lastPolledEnqueuedAt = Number.NaN;
+
+  protected constructor(options: LaneBufferOptions, keyed = false) {
+    if (typeof options !== 'object' || options === null) throw new LaneConfigError('options', 'an options object', options);
+    this.capacity = checkCapacity(options.capacity);
+    if (options.priority !== undefined && ![0, 1, 2, 3].includes(options.priority)) {
+      throw new LaneConfigError('priority', 'an EventPriority (0, 1, 2 or 3)', options.priority);
+    }
+    checkSink(options.onDrop, 'onDrop');
+    checkSink(options.onRelease, 'onRelease');
+    checkSink(options.onError, 'onError');
+    this.priority = options.priority;
+    this.onDrop = options.onDrop;
+    this.onRelease = options.onRelease;
+    this.onError = options.onError;
+    this.droppable = new EventRing(this.capacity, keyed);
+    this.kept = new EventRing(this.capacity, false);
+    this.held = new EventRing(Number.POSITIVE_INFINITY, false);
+  }
+
+  /** Offers an event arriving at `now` (epoch ms) and says what became of it. */
+  abstract offer(event: Event, now: number): OfferOutcome;
+
+  /** Events in the buffer (held events not included). */
+  get size(): number {
+    return this.droppable.size + this.kept.size;
+  }
+
+  /** Events waiting for room. */
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  /** A frozen snapshot of the running totals. */
+  get counters(): LaneCounters {
+    return Object.freeze({
+      offered: this.offeredCount,
+      delivered: this.deliveredCount,
+      evicted: this.evictedCount,
+      collapsed: this.collapsedCount,
+      rejected: this.rejectedCount,
+      blocked: this.blockedCount,
+      released: this.releasedCount,
+      shutdown: this.shutdownCount,
+      sinkFailures: this.sinkFailureCount,
+    });
+  }
+
+  /** Enqueue time of the oldest queued event, or NaN when empty. */
+  get oldestEnqueuedAt(): number {
+    const ring = this.headRing();
+    return ring === undefined ? Number.NaN : ring.headTime();
+  }
+
+  /** The event the next `poll` would return, left in place. */
+  peek(): Event | undefined {
+    return this.headRing()?.peek();
+  }
+
+  /** Removes and returns the oldest event, admitting the first held event into the freed room. */
+  poll(_now: number): Event | undefined {
+    const droppable = this.droppable;
+    const kept = this.kept;
+    let ring: EventRing;
+    if (kept.size === 0) {
+      if (droppable.size === 0) return undefined;
+      ring = droppable;
+    } else if (droppable.size === 0 || kept.headSeq() < droppable.headSeq()) {
+      ring = kept;
+    } else {
+      ring = droppable;
+    }
+    const event = ring.shift();
+    this.lastPolledEnqueuedAt = ring.lastShiftedAt;
+    this.deliveredCount++;
+    if (this.held.size > 0) this.releaseHeld();
+    return event;
+  }
+
+  /** Removes everything queued and held, reporting each (queued first, oldest first) with `reason`. */
+  clear(reason: 'shutdown', now: number): number {
+    const removed: Event[] = [];
+    for (let ring = this.headRing(); ring !== undefined; ring = this.headRing()) removed.push(ring.shift());
+    while (this.held.size > 0) removed.push(this.held.shift());
+    this.shutdownCount += removed.length;
+    for (const event of removed) this.reportDrop(event, reason, now);
+    return removed.length;
+  }
+
+  /**
+   * Removes the held events without reporting them to `onDrop` (for a caller that refuses their
+   * producers itself, e.g. a closing queue) and counts them as `shutdown`. Returns them oldest first.
+   */
+  withdrawHeld(): Event[] {
+    const withdrawn: Event[] = [];
+    while (this.held.size > 0) withdrawn.push(this.held.shift());
+    this.shutdownCount += withdrawn.length;
+    return withdrawn;
+  }
+
+  /** Appends `event` to the ring its `canDrop` flag selects, stamped with the next arrival number. */
+  protected enqueue(event: Event, now: number, key?: string): void {
+    if (event.canDrop) this.droppable.push(event, now, this.arrivals++, key);
+    else this.kept.push(event, now, this.arrivals++);
+  }
+
+  /** Appends `event` to the kept ring whatever its flags (BLOCK never drops anything). */
+  protected enqueueKept(event: Event, now: number): void {
+    this.kept.push(event, now, this.arrivals++);
+  }
+
+  /**
+   * The buffer is full: evicts the oldest droppable event to make room for `event`; with nothing
+   * droppable queued, holds `event` if it may not be dropped, else refuses it with `reason`.
+   */
+  protected admitByEvicting(event: Event, now: number, reason: DropReason, key?: string): OfferOutcome {
+    if (this.droppable.size === 0) return this.holdOrRefuse(event, now, reason);
+    const evicted = this.droppable.shift();
+    this.evictedCount++;
+    this.enqueue(event, now, key);
+    this.reportDrop(evicted, 'evicted', now);
+    return OfferOutcome.QUEUED;
+  }
+
+  /** Holds an undroppable `event` until room frees; refuses a droppable one, reported with `reason`. */
+  protected holdOrRefuse(event: Event, now: number, reason: DropReason): OfferOutcome {
+    if (!event.canDrop) return this.hold(event, now);
+    if (reason === 'sampled') this.rejectedCount++;
+    else this.evictedCount++;
+    this.reportDrop(event, reason, now);
+    return OfferOutcome.REJECTED;
+  }
+
+  /** Puts `event` at the back of the held FIFO; it keeps `now` as its enqueue time when admitted. */
+  protected hold(event: Event, now: number): OfferOutcome {
+    this.held.push(event, now, 0);
+    this.blockedCount++;
+    return OfferOutcome.HELD;
+  }
+
+  /** Reports a dropped event to `onDrop`, isolating a throw. */
+  protected reportDrop(event: Event, reason: DropReason, now: number): void {
+    const onDrop = this.onDrop;
+    if (onDrop === undefined) return;
+    const record: DropRecord = Object.freeze({ event, reason, priority: this.priority ?? event.priority, at: now });
+    try {
+      onDrop(record);
+    } catch (error) {
+      this.reportFailure(error, 'onDrop', event);
+    }
+  }
+
+  /** Counts a failed callback and hands it to `onError`; an `onError` that throws is ignored. */
+  protected reportFailure(error: unknown, sink: SinkFailure['sink'], event: Event): void {
+    this.sinkFailureCount++;
+    const onError = this.onError;
+    if (onError === undefined) return;
+    try {
+      onError(error, Object.freeze({ sink, event }));
+    } catch {
+      // A failing error sink has nowhere left to report to; the core stays consistent.
+    }
+  }
+
+  /** The ring holding the oldest queued event, or undefined when empty. */
+  private headRing(): EventRing | undefined {
+    const droppable = this.droppable;
+    const kept = this.kept;
+    if (kept.size === 0) return droppable.size === 0 ? undefined : droppable;
+    if (droppable.size === 0 || kept.headSeq() < droppable.headSeq()) return kept;
+    return droppable;
+  }
+
+  /** Admits the first held event into the room one `poll` freed; it keeps its arrival time. */
+  private releaseHeld(): void {
+    const event = this.held.shift();
+    this.kept.push(event, this.held.lastShiftedAt, this.arrivals++);
+    this.releasedCount++;
+    const onRelease = this.onRelease;
+    if (onRelease === undefined) return;
+    try {
+      onRelease(event);
+    } catch (error) {
+      this.reportFailure(error, 'onRelease', event);
+    }
+  }
+}

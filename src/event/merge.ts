@@ -1,0 +1,370 @@
+/**
+ * The priority merge: the drain engine that moves events from the four lane buffers into their
+ * consumers in strict priority order. One implementation, two faces: the `mergeByPriority`
+ * operator and the {@link EventDispatcher} both drive it.
+ *
+ * How it drains:
+ * - Draining never runs inside the producer's call: an offer only schedules a slice (on the yield
+ *   scheduler), so everything that arrives in one turn is queued before the first batch starts.
+ * - A slice repeatedly picks the highest non-paused lane that has a deliverable batch and a free
+ *   concurrency slot, and starts one batch from it. It ends when nothing is ready, or after about
+ *   `sliceMs` (real clock, read every {@link CLOCK_CHECK_EVENTS} events, not per event) or
+ *   `sliceEvents` events (virtual clock, where running code takes no time), and then yields.
+ * - Each lane has at most `concurrency` batches in flight; lanes never wait for each other.
+ * - Batching follows `groupedWithin`: a batch leaves when `batchSize` events are queued or
+ *   `batchTimeoutMs` has passed since its window opened (the oldest queued event's enqueue time, or
+ *   the previous flush if later, so a count flush restarts the window); a `canBatch: false` event
+ *   always travels alone; with `flushing` set, partial batches leave at once.
+ * - A consumer that throws is caught once per slice (not per event): the slice asks the sink to
+ *   recover the batch in progress and carries on.
+ */
+import type { SchedulerLike, Subscription } from 'rxjs';
+import type { Event, EventPriority } from './contracts.js';
+import { OfferOutcome, type LaneBuffer } from './buffer/types.js';
+import type { YieldScheduler } from './yield-scheduler.js';
+
+/** How many delivered events pass between two clock reads inside a slice. */
+export const CLOCK_CHECK_EVENTS = 32;
+/** Default length of a drain slice on a real clock, in ms. */
+export const DEFAULT_SLICE_MS = 0.25;
+/** Default number of events a slice delivers under a virtual clock, where code takes no time. */
+export const DEFAULT_SLICE_EVENTS = 256;
+
+/** One lane as the merge drives it: its buffer and its batching and scheduling settings. */
+export interface MergeLaneSettings {
+  readonly buffer: LaneBuffer;
+  /** Events per batch (≥ 1). */
+  readonly batchSize: number;
+  /** Longest time a partial batch waits for more events, in ms. */
+  readonly batchTimeoutMs: number;
+  /** Batches in flight at once (≥ 1); 1 keeps the lane's order. */
+  readonly concurrency: number;
+  /** A lane that has waited this long takes one turn despite higher lanes; null = strict priority. */
+  readonly maxStarvationMs: number | null;
+}
+
+/** Where the merge delivers batches. */
+export interface PriorityMergeSink {
+  /**
+   * Starts delivering `batch` of lane `priority`. `enqueuedAt[i]` is `batch[i]`'s enqueue time and
+   * is valid only during this call; `now` is the slice's clock. Returns true when the batch is
+   * already settled, false when the sink will call {@link PriorityMerge.settle} later.
+   */
+  deliver(priority: EventPriority, batch: readonly Event[], enqueuedAt: Float64Array, now: number): boolean;
+  /**
+   * `deliver` (or a previous `recover`) threw `error` for the batch in progress; continue that
+   * batch and return as `deliver` does.
+   */
+  recover(error: unknown): boolean;
+}
+
+/** Options of {@link PriorityMerge}. */
+export interface PriorityMergeOptions {
+  /** The four lanes, indexed by priority. */
+  readonly lanes: readonly MergeLaneSettings[];
+  /** Clock of enqueue times and batch windows, and scheduler of batch timers. */
+  readonly scheduler: SchedulerLike;
+  /** Scheduler of drain slices (see `createYieldScheduler`). */
+  readonly yieldScheduler: YieldScheduler;
+  readonly sink: PriorityMergeSink;
+  /** Slice length on a real clock, in ms (default {@link DEFAULT_SLICE_MS}). */
+  readonly sliceMs?: number | undefined;
+  /** Events per slice under a virtual clock (default {@link DEFAULT_SLICE_EVENTS}). */
+  readonly sliceEvents?: number | undefined;
+  /** Called after every slice and every asynchronous settle (for completion and shutdown). */
+  readonly onProgress?: (() => void) | undefined;
+}
+
+class MergeLane {
+  paused = false;
+  inFlight = 0;
+  lastTurnAt = Number.NEGATIVE_INFINITY;
+  lastFlushAt = Number.NEGATIVE_INFINITY;
+  timer: Subscription | null = null;
+  timerDue = Number.POSITIVE_INFINITY;
+  readonly buffer: LaneBuffer;
+  readonly batchSize: number;
+  readonly batchTimeoutMs: number;
+  readonly concurrency: number;
+  readonly maxStarvationMs: number | null;
+  /** Enqueue times of the batch being started; reused for every batch. */
+  readonly enqueuedAt: Float64Array;
+
+  constructor(
+    readonly priority: EventPriority,
+    settings: MergeLaneSettings,
+  ) {
+    this.buffer = settings.buffer;
+    // P0 is never batched.
+    this.batchSize = priority === 0 ? 1 : Math.max(1, Math.floor(settings.batchSize));
+    this.batchTimeoutMs = Math.max(0, settings.batchTimeoutMs);
+    this.concurrency = Math.max(1, Math.floor(settings.concurrency));
+    this.maxStarvationMs = settings.maxStarvationMs;
+    this.enqueuedAt = new Float64Array(this.batchSize);
+  }
+}
+
+/**
+ * The strict-priority drain engine over four lane buffers (see the module comment).
+ *
+ * @example
+ * ```ts
+ * const merge = new PriorityMerge({ lanes, scheduler, yieldScheduler: createYieldScheduler(scheduler), sink });
+ * merge.offer(fill);       // queued; a drain slice is scheduled, not run here
+ * ```
+ */
+export class PriorityMerge {
+  /** When true, partial batches are delivered at once (source completion, shutdown). */
+  flushing = false;
+  private readonly lanes: readonly MergeLane[];
+  private readonly scheduler: SchedulerLike;
+  private readonly yieldScheduler: YieldScheduler;
+  private readonly sink: PriorityMergeSink;
+  private readonly sliceMs: number;
+  private readonly sliceEvents: number;
+  private readonly onProgress: (() => void) | undefined;
+  private readonly watchStarvation: boolean;
+  private drainAction: Subscription | null = null;
+  private drainScheduled = false;
+  private draining = false;
+  private disposed = false;
+  /** The slice's clock, refreshed every CLOCK_CHECK_EVENTS events. */
+  private now = 0;
+  /** Enqueue time for offers while a slice is pending or running: one clock read per turn, not per event. */
+  private cachedNow = 0;
+  private clockValid = false;
+  private sliceEnd = 0;
+  private sliceBudget = 0;
+  private current: MergeLane | null = null;
+  private readonly runSliceBound = (): void => this.runSlice();
+
+  constructor(options: PriorityMergeOptions) {
+    this.lanes = options.lanes.map((settings, index) => new MergeLane(index as EventPriority, settings));
+    this.scheduler = options.scheduler;
+    this.yieldScheduler = options.yieldScheduler;
+    this.sink = options.sink;
+    this.sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+    this.sliceEvents = Math.max(1, options.sliceEvents ?? DEFAULT_SLICE_EVENTS);
+    this.onProgress = options.onProgress;
+    this.watchStarvation = this.lanes.some((lane) => lane.maxStarvationMs !== null);
+  }
+
+  /** Offers `event` to its lane (its priority must be valid) and schedules a drain slice if one can run. */
+  offer(event: Event): OfferOutcome {
+    const lane = this.lanes[event.priority]!;
+    const now = this.clockValid ? this.cachedNow : (this.cachedNow = this.scheduler.now());
+    const outcome = lane.buffer.offer(event, now);
+    if (!this.drainScheduled && outcome !== OfferOutcome.REJECTED && !lane.paused && lane.inFlight < lane.concurrency) {
+      this.scheduleDrain();
+    }
+    return outcome;
+  }
+
+  /** Reports that an asynchronously delivered batch of lane `priority` has settled. */
+  settle(priority: EventPriority): void {
+    const lane = this.lanes[priority]!;
+    lane.inFlight--;
+    if (lane.buffer.size > 0) this.requestDrain();
+    this.onProgress?.();
+  }
+
+  /** Pauses or resumes a lane: a paused lane keeps buffering under its policy but starts no batch. */
+  setPaused(priority: EventPriority, paused: boolean): void {
+    const lane = this.lanes[priority]!;
+    if (lane.paused === paused) return;
+    lane.paused = paused;
+    if (!paused && lane.buffer.size > 0) this.requestDrain();
+  }
+
+  /** True when lane `priority` is paused. */
+  isPaused(priority: EventPriority): boolean {
+    return this.lanes[priority]!.paused;
+  }
+
+  /** The lane buffer of `priority`. */
+  buffer(priority: EventPriority): LaneBuffer {
+    return this.lanes[priority]!.buffer;
+  }
+
+  /** Batches of lane `priority` currently in flight. */
+  inFlight(priority: EventPriority): number {
+    return this.lanes[priority]!.inFlight;
+  }
+
+  /** True when lane `priority` has nothing queued, held or in flight. */
+  isLaneIdle(priority: EventPriority): boolean {
+    const lane = this.lanes[priority]!;
+    return lane.buffer.size === 0 && lane.buffer.heldCount === 0 && lane.inFlight === 0;
+  }
+
+  /** True when every lane is idle. */
+  isIdle(): boolean {
+    return this.lanes.every((lane) => this.isLaneIdle(lane.priority));
+  }
+
+  /** Schedules a drain slice unless one is already pending. */
+  requestDrain(): void {
+    if (!this.drainScheduled) this.scheduleDrain();
+  }
+
+  /** Cancels the pending slice and every batch timer; the merge does nothing afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.drainAction?.unsubscribe();
+    this.drainAction = null;
+    this.drainScheduled = false;
+    for (const lane of this.lanes) this.cancelTimer(lane);
+  }
+
+  private scheduleDrain(): void {
+    if (this.disposed) return;
+    this.drainScheduled = true;
+    // Offers until the slice runs belong to the same turn: they share one clock read.
+    if (!this.clockValid) {
+      this.cachedNow = this.scheduler.now();
+      this.clockValid = true;
+    }
+    this.drainAction = this.yieldScheduler.schedule(this.runSliceBound);
+  }
+
+  private runSlice(): void {
+    this.drainScheduled = false;
+    this.drainAction = null;
+    if (this.disposed) return;
+    this.draining = true;
+    const virtual = this.yieldScheduler.isVirtual();
+    this.now = this.scheduler.now();
+    this.cachedNow = this.now;
+    this.clockValid = true;
+    this.sliceEnd = virtual ? Number.POSITIVE_INFINITY : this.yieldScheduler.elapsedNow() + this.sliceMs;
+    this.sliceBudget = virtual ? this.sliceEvents : Number.POSITIVE_INFINITY;
+    let failure: unknown = undefined;
+    let failed = false;
+    // One try per slice, not per event: a throwing consumer unwinds to here, the sink recovers
+    // the batch in progress, and the loop resumes.
+    for (;;) {
+      try {
+        if (failed) {
+          failed = false;
+          const lane = this.current;
+          if (lane === null) throw failure;
+          this.finishDelivery(lane, this.sink.recover(failure));
+        }
+        this.drainLoop();
+        break;
+      } catch (error) {
+        if (this.current === null) {
+          this.draining = false;
+          this.clockValid = this.drainScheduled;
+          throw error;
+        }
+        failure = error;
+        failed = true;
+      }
+    }
+    this.draining = false;
+    this.clockValid = this.drainScheduled;
+    this.onProgress?.();
+  }
+
+  private drainLoop(): void {
+    let sinceClockRead = 0;
+    for (;;) {
+      if (this.disposed) return;
+      const lane = this.pickLane(this.now);
+      if (lane === undefined) return;
+      const delivered = this.startBatch(lane);
+      this.sliceBudget -= delivered;
+      if (this.sliceBudget <= 0) {
+        this.requestDrain();
+        return;
+      }
+      sinceClockRead += delivered;
+      if (sinceClockRead >= CLOCK_CHECK_EVENTS) {
+        sinceClockRead = 0;
+        this.now = this.scheduler.now();
+        this.cachedNow = this.now;
+        if (this.yieldScheduler.elapsedNow() >= this.sliceEnd) {
+          this.requestDrain();
+          return;
+        }
+      }
+    }
+  }
+
+  private pickLane(now: number): MergeLane | undefined {
+    const lanes = this.lanes;
+    if (this.watchStarvation) {
+      for (const lane of lanes) {
+        if (lane.maxStarvationMs === null || !this.isReady(lane, now)) continue;
+        const waitingSince = Math.max(lane.lastTurnAt, lane.buffer.oldestEnqueuedAt);
+        if (now - waitingSince >= lane.maxStarvationMs) return lane;
+      }
+    }
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[i]!;
+      if (this.isReady(lane, now)) return lane;
+    }
+    return undefined;
+  }
+
+  private isReady(lane: MergeLane, now: number): boolean {
+    if (lane.paused || lane.inFlight >= lane.concurrency) return false;
+    const buffer = lane.buffer;
+    const size = buffer.size;
+    if (size === 0) return false;
+    if (size >= lane.batchSize || this.flushing) return true;
+    if (buffer.peek()?.canBatch === false) return true;
+    const due = Math.max(buffer.oldestEnqueuedAt, lane.lastFlushAt) + lane.batchTimeoutMs;
+    if (now >= due) return true;
+    this.armTimer(lane, due, now);
+    return false;
+  }
+
+  private startBatch(lane: MergeLane): number {
+    const buffer = lane.buffer;
+    const enqueuedAt = lane.enqueuedAt;
+    const limit = lane.batchSize;
+    const now = this.now;
+    const batch: Event[] = [];
+    let count = 0;
+    for (;;) {
+      const event = buffer.poll(now);
+      if (event === undefined) break;
+      batch.push(event);
+      enqueuedAt[count++] = buffer.lastPolledEnqueuedAt;
+      if (count >= limit || !event.canBatch) break;
+      const next = buffer.peek();
+      if (next === undefined || !next.canBatch) break;
+    }
+    if (count === 0) return 0;
+    lane.lastTurnAt = now;
+    lane.lastFlushAt = now;
+    lane.inFlight++;
+    this.current = lane;
+    this.finishDelivery(lane, this.sink.deliver(lane.priority, batch, enqueuedAt, now));
+    return count;
+  }
+
+  private finishDelivery(lane: MergeLane, settled: boolean): void {
+    this.current = null;
+    if (settled) lane.inFlight--;
+  }
+
+  private armTimer(lane: MergeLane, due: number, now: number): void {
+    if (lane.timer !== null && lane.timerDue <= due) return;
+    this.cancelTimer(lane);
+    lane.timerDue = due;
+    lane.timer = this.scheduler.schedule(() => {
+      lane.timer = null;
+      lane.timerDue = Number.POSITIVE_INFINITY;
+      this.requestDrain();
+    }, due - now);
+  }
+
+  private cancelTimer(lane: MergeLane): void {
+    lane.timer?.unsubscribe();
+    lane.timer = null;
+    lane.timerDue = Number.POSITIVE_INFINITY;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Persistence of the operating state: snapshot ↔ JSON with every timer intact, a small
+ * {@link StateStore} interface, and {@link JsonFileStateStore}, which writes atomically
+ * (temp file, fsync, rename) so a crash mid-write never replaces a good snapshot.
+ */
+import { promises as fsp } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import {
+  manualOverrideSchema,
+  operatingStateSchema,
+  PERSISTED_STATE_FORMAT,
+  persistedOperatingStateSchema,
+  type OperatingStateSnapshot,
+  type PersistedOperatingState,
+} from './contracts.js';
+
+/** Thrown for a corrupt, foreign or invalid snapshot; `source` names the file or argument. */
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError';
+  constructor(
+    /** Where the snapshot came from: a file path, `initial`, `json`. */
+    readonly source: string,
+    /** The offending field path, or `snapshot` for the whole value. */
+    readonly field: string,
+    /** What was expected and what came. */
+    readonly problem: string,
+  ) {
+    super(`${source}: ${field}: ${problem}`);
+  }
+}
+
+const epochMs = z.number().refine(Number.isFinite, 'expected finite epoch milliseconds');
+const plainSnapshotSchema = z.object({
+  currentState: operatingStateSchema,
+  previousState: operatingStateSchema.nullable(),
+  transitionTimestamp: epochMs.nullable(),
+  transitionReason: z.string().nullable(),
+  manualOverride: z.boolean(),
+  overrideExpiry: epochMs.nullable(),
+  tradingHalted: z.boolean(),
+});
+
+function issueToError(source: string, error: z.ZodError, value: unknown): SnapshotError {
+  const issue = error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') return new SnapshotError(source, issue.keys.join(', '), 'unknown field');
+  const field = issue.path.length > 0 ? issue.path.join('.') : 'snapshot';
+  let got: unknown = value;
+  for (const key of issue.path) got = (got as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
+  const shown = got === undefined ? 'nothing' : JSON.stringify(got);
+  return new SnapshotError(source, field, `${issue.message}, got ${shown}`);
+}
+
+/**
+ * Validates a snapshot: a persisted one (with the format marker) fully, a plain
+ * {@link OperatingStateSnapshot} by its state fields.
+ * @throws {SnapshotError} naming the field
+ */
+export function parseSnapshot(value: unknown, source = 'snapshot'): OperatingStateSnapshot {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SnapshotError(source, 'snapshot', `expected an operating-state snapshot object, got ${JSON.stringify(value)}`);
+  }
+  if ('format' in value) return parsePersistedSnapshot(value, source);
+  const result = plainSnapshotSchema.safeParse(value);
+  if (!result.success) throw issueToError(source, result.error, value);
+  return value as OperatingStateSnapshot;
+}
+
+/**
+ * Validates a persisted snapshot: the format marker, the version and every field, including the
+ * override's own consistency (expiry after start).
+ * @throws {SnapshotError} naming the field; a value without our format marker is called foreign
+ */
+export function parsePersistedSnapshot(value: unknown, source = 'snapshot'): PersistedOperatingState {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SnapshotError(source, 'snapshot', `expected an operating-state snapshot object, got ${JSON.stringify(value)}`);
+  }
+  const format = (value as { format?: unknown }).format;
+  if (format !== PERSISTED_STATE_FORMAT) {
+    throw new SnapshotError(
+      source,
+      'format',
+      `expected ${JSON.stringify(PERSISTED_STATE_FORMAT)} (not an operating-state snapshot), got ${format === undefined ? 'nothing' : JSON.stringify(format)}`,
+    );
+  }
+  const result = persistedOperatingStateSchema.safeParse(value);
+  if (!result.success) throw issueToError(source, result.error, value);
+  const s = result.data as PersistedOperatingState;
+  if (s.override !== null) {
+    manualOverrideSchema.parse(s.override);
+    if (s.override.expiryTime <= s.override.overrideTime) {
+      throw new SnapshotError(source, 'override.expiryTime', `expected after overrideTime ${s.override.overrideTime}, got ${s.override.expiryTime}`);
+    }
+    if (s.overrideExpiry !== s.override.expiryTime || !s.manualOverride) {
+      throw new SnapshotError(source, 'overrideExpiry', `expected ${s.override.expiryTime} with manualOverride true, got ${s.overrideExpiry}`);
+    }
+  }
+  return s;
+}
+
+/** A persisted snapshot as JSON text (timers included). */
+export function snapshotToJson(snapshot: PersistedOperatingState): string {
+  return `${JSON.stringify(snapshot, null, 2)}\n`;
+}
+
+/**
+ * Reads a persisted snapshot from JSON text.
+ * @throws {SnapshotError} for text that is not JSON, or not one of our snapshots
+ */
+export function snapshotFromJson(text: string, source = 'json'): PersistedOperatingState {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SnapshotError(source, 'snapshot', `expected JSON, got corrupt text (${(error as Error).message})`);
+  }
+  return parsePersistedSnapshot(value, source);
+}
+
+/** Where a manager's persisted snapshot is kept between runs. */
+export interface StateStore {
+  /** The stored snapshot, or null when none was ever saved. Rejects with a SnapshotError when corrupt. */
+  load(): Promise<PersistedOperatingState | null>;
+  /** Replaces the stored snapshot; either the old or the new one survives a crash, never a mix. */
+  save(snapshot: PersistedOperatingState): Promise<void>;
+}
+
+/** A {@link StateStore} in memory (tests, replays). Stores the JSON text, so a load is a fresh copy. */
+export class InMemoryStateStore implements StateStore {
+  private text: string | null = null;
+
+  /** @inheritDoc */
+  load(): Promise<PersistedOperatingState | null> {
+    try {
+      return Promise.resolve(this.text === null ? null : snapshotFromJson(this.text, 'memory'));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /** @inheritDoc */
+  save(snapshot: PersistedOperatingState): Promise<void> {
+    this.text = snapshotToJson(snapshot);
+    return Promise.resolve();
+  }
+}
+
+/** The file operations {@link JsonFileStateStore} uses; replaceable to simulate crashes in tests. */
+export interface StateFileSystem {
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+  open(path: string, flags: string): Promise<{ writeFile(data: string, encoding: 'utf8'): Promise<void>; sync(): Promise<void>; close(): Promise<void> }>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string, options: { force: boolean }): Promise<void>;
+}
+
+/**
+ * A {@link StateStore} in one JSON file. `save` writes a temp file beside it, fsyncs it, renames it
+ * over the target (atomic on POSIX) and fsyncs the directory; a failure at any step leaves the old
+ * file as it was and removes the temp file. `load` reads only the target, so a torn temp file left
+ * by a crash is never read.
+ */
+export class JsonFileStateStore implements StateStore {
+  private sequence = 0;
+  private readonly fs: StateFileSystem;
+
+  /**
+   * @param path the snapshot file
+   * @param options.fs replacement file operations (tests)
+   */
+  constructor(
+    readonly path: string,
+    options: { fs?: StateFileSystem } = {},
+  ) {
+    this.fs = options.fs ?? (fsp as unknown as StateFileSystem);
+  }
+
+  /** @inheritDoc */
+  async load(): Promise<PersistedOperatingState | null> {
+    let text: string;
+    try {
+      text = await this.fs.readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    return snapshotFromJson(text, this.path);
+  }
+
+  /** @inheritDoc */
+  async save(snapshot: PersistedOperatingState): Promise<void> {
+    const text = snapshotToJson(parsePersistedSnapshot(snapshot, 'save'));
+    this.sequence += 1;
+    const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${this.sequence}.tmp`);
+    try {
+      const handle = await this.fs.open(temp, 'w');
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.fs.rename(temp, this.path);
+    } catch (error) {
+      await this.fs.rm(temp, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    await this.syncDirectory();
+  }
+
+  private async syncDirectory(): Promise<void> {
+    // Makes the rename itself durable; not every platform can open a directory, so best effort.
+    try {
+      const dir = await this.fs.open(dirname(this.path), 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    } catch {
+      /* best effort */
+    }
+  }
+}
