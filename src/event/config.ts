@@ -141,9 +141,10 @@ function checkEventBlock(block: EventBlock): CrossFieldProblem[] {
     problems.push(...warningBelowCritical(alertPath, depth));
     const capacity = block.queues[lane].capacity;
     const capacityPath = ['event', 'queues', lane, 'capacity'];
-    // An alert at or above capacity can never fire before the lane is full.
-    for (const level of ['warning', 'critical'] as const) {
-      if (depth[level] < capacity) continue;
+    // An alert at or above capacity can never fire before the lane is full. One report per lane:
+    // the critical level first, as it is the larger when the two are in order.
+    const level = depth.critical >= capacity ? 'critical' : depth.warning >= capacity ? 'warning' : null;
+    if (level !== null) {
       problems.push([
         { path: [...alertPath, level], expected: `a depth below ${capacityPath.join('.')} (${capacity})`, received: String(depth[level]) },
         { path: capacityPath, expected: `a capacity above ${alertPath.join('.')}.${level} (${depth[level]})`, received: String(capacity) },

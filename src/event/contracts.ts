@@ -185,19 +185,14 @@ export class EventValidationError extends Error {
   }
 }
 
-const eventTypeSchema = z.enum(Object.values(EventType) as [EventType, ...EventType[]]);
-const prioritySchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]);
-const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number().refine(Number.isFinite, 'expected a finite number'),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValueSchema),
-    z.record(z.string(), jsonValueSchema),
-  ]),
-);
-const payloadSchema = z.record(z.string(), jsonValueSchema);
+const eventTypeSchema = z.enum(Object.values(EventType) as [EventType, ...EventType[]], {
+  error: (issue) => `unknown event type ${JSON.stringify(issue.input)}`,
+});
+const prioritySchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
+  error: (issue) => `expected one of 0, 1, 2, 3, got ${JSON.stringify(issue.input)}`,
+});
+// The payload is checked (and copied) by copyPayload, which names the exact offending path.
+const payloadSchema = z.unknown();
 const timestampSchema = z.number().refine(Number.isFinite, 'expected a finite number of epoch milliseconds');
 const flagsShape = {
   requiresAck: z.boolean(),
@@ -234,6 +229,69 @@ function toValidationError(error: z.ZodError, prefix = ''): EventValidationError
   const field = prefix + (issue.path.length > 0 ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'event');
   const problem = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
   return new EventValidationError(field, problem);
+}
+
+function describeJsonMismatch(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null) return `a ${value.constructor?.name ?? 'null-prototype object'}`;
+  return typeof value === 'bigint' ? 'a bigint' : `a ${typeof value}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A JSON-like copy of `value`, or an error naming the exact path (`payload.legs.1.qty`) that is not JSON-like. */
+function copyJsonValue(value: unknown, field: string, ancestors: Set<object>): JsonValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    throw new EventValidationError(field, `expected a finite number, got ${value}`);
+  }
+  if (typeof value === 'object' && ancestors.has(value)) {
+    throw new EventValidationError(field, 'expected a JSON-like value, got a cycle');
+  }
+  if (Array.isArray(value)) {
+    ancestors.add(value);
+    const copy: JsonValue[] = [];
+    // Index loop, not map: a hole in a sparse array is an undefined item and is rejected.
+    for (let index = 0; index < value.length; index++) copy.push(copyJsonValue(value[index], `${field}.${index}`, ancestors));
+    ancestors.delete(value);
+    return copy;
+  }
+  if (isPlainObject(value)) return copyJsonRecord(value, field, ancestors);
+  throw new EventValidationError(
+    field,
+    `expected a JSON-like value (string, finite number, boolean, null, list or plain object), got ${describeJsonMismatch(value)}`,
+  );
+}
+
+function copyJsonRecord(value: Record<string, unknown>, field: string, ancestors: Set<object>): EventPayload {
+  ancestors.add(value);
+  const copy: Record<string, JsonValue> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyJsonValue(value[key], `${field}.${key}`, ancestors);
+    // defineProperty keeps a `__proto__` key as data instead of setting the copy's prototype.
+    Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+  }
+  ancestors.delete(value);
+  return copy;
+}
+
+/** A JSON-like copy of an event payload (never the caller's object, which stays unfrozen). */
+function copyPayload(value: unknown): EventPayload {
+  if (!isPlainObject(value)) {
+    throw new EventValidationError('payload', `expected a plain object, got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : describeJsonMismatch(value)}`);
+  }
+  return copyJsonRecord(value, 'payload', new Set());
+}
+
+function isDeeplyFrozen(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  return Object.isFrozen(value) && Object.values(value).every(isDeeplyFrozen);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -276,7 +334,7 @@ export function createEvent(type: EventType, init: EventInit = {}, scheduler: Sc
   }
   const initResult = eventInitSchema.safeParse(init);
   if (!initResult.success) throw toValidationError(initResult.error);
-  const given = initResult.data as EventInit & { payload?: EventPayload };
+  const given = initResult.data as EventInit;
   const priority = EVENT_PRIORITY_MAP[type];
   if (given.priority !== undefined) checkPriority(type, given.priority);
   const defaults = PRIORITY_DEFAULTS[priority];
@@ -286,7 +344,7 @@ export function createEvent(type: EventType, init: EventInit = {}, scheduler: Sc
     priority,
     timestamp: given.timestamp ?? scheduler.now(),
     source: given.source ?? '',
-    payload: given.payload ?? {},
+    payload: given.payload === undefined ? {} : copyPayload(given.payload),
     requiresAck: given.requiresAck ?? defaults.requiresAck,
     maxProcessTimeMs: given.maxProcessTimeMs ?? defaults.maxProcessTimeMs,
     canBatch: given.canBatch ?? defaults.canBatch,
@@ -300,8 +358,9 @@ export function createEvent(type: EventType, init: EventInit = {}, scheduler: Sc
 
 /**
  * Checks that `value` is a well-formed event (as a foreign producer might hand one over) and
- * returns it. Events built by {@link createEvent} pass in O(1); anything else is validated once and
- * must already be frozen-safe to share (it is not copied).
+ * returns it. Events built by {@link createEvent} pass in O(1). Anything else is validated; it is
+ * remembered as valid only when it is deeply frozen, so an object that can still change is
+ * validated again on every call (it is never copied or frozen here).
  *
  * @throws {EventValidationError} naming the field that is wrong
  */
@@ -310,7 +369,8 @@ export function validateEvent(value: unknown): Event {
   const result = eventSchema.safeParse(value);
   if (!result.success) throw toValidationError(result.error);
   const event = value as Event;
+  copyPayload(event.payload);
   checkPriority(event.eventType, event.priority);
-  validated.add(event);
+  if (isDeeplyFrozen(event)) validated.add(event);
   return event;
 }

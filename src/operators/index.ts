@@ -3,3 +3,8 @@
  * @packageDocumentation
  */
 export {};
+export * from './boundedBlock.js';
+export * from './dropOldest.js';
+export * from './collapseByType.js';
+export * from './sample.js';
+export * from './mergeByPriority.js';

@@ -30,9 +30,12 @@ export interface PayloadShapes {
   readonly vixUpdate: (row: DayMetrics) => Record<string, unknown>;
 }
 
-/** Default payloads: the metrics under `metrics`, the VIX under `vix`. */
+/**
+ * Default payloads, as the events → state bridge reads them: RISK_EVALUATE carries exactly the
+ * `TransitionMetrics` (no other key), VIX_UPDATE carries `vix`.
+ */
 export const DEFAULT_PAYLOADS: PayloadShapes = {
-  riskEvaluate: (row) => ({ date: row.day.date, metrics: { ...row.metrics } }),
+  riskEvaluate: (row) => ({ ...row.metrics }),
   vixUpdate: (row) => ({ date: row.day.date, symbol: 'VIX', vix: row.day.vix }),
 };
 

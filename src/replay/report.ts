@@ -17,7 +17,8 @@ export const STATE_COLOURS: Readonly<Record<OperatingState, { readonly band: str
 const WIDTH = 1100;
 const MARGIN_LEFT = 64;
 const MARGIN_RIGHT = 16;
-const PANEL_GAP = 28;
+const PANEL_GAP = 34;
+const FIRST_PANEL_TOP = 22;
 const PANELS = [
   { key: 'spx', title: 'S&P 500 close', height: 260 },
   { key: 'vix', title: 'VIX close', height: 150 },
@@ -61,7 +62,7 @@ export function renderChart(result: ReplayResult): string {
     vix: days.map((d) => d.day.vix),
     drawdown: days.map((d) => -d.metrics.drawdownPct * 100),
   };
-  let top = 8;
+  let top = FIRST_PANEL_TOP;
   const spxY: number[] = [];
   for (const panel of PANELS) {
     const values = series[panel.key];
@@ -100,7 +101,7 @@ export function renderChart(result: ReplayResult): string {
     } else {
       parts.push(`<polyline class="series line" data-series="${panel.key}" points="${points.join(' ')}"/>`);
     }
-    parts.push(`<text class="panel-title" x="${MARGIN_LEFT + 6}" y="${top + 14}">${escapeHtml(panel.title)}</text>`);
+    parts.push(`<text class="panel-title" x="${MARGIN_LEFT}" y="${top - 7}">${escapeHtml(panel.title)}</text>`);
     parts.push(`<rect class="frame" x="${MARGIN_LEFT}" y="${top}" width="${plotWidth}" height="${panel.height}"/>`);
     parts.push('</g>');
     top += panel.height + PANEL_GAP;
@@ -111,7 +112,7 @@ export function renderChart(result: ReplayResult): string {
   const lastYear = new Date(x1).getUTCFullYear();
   for (let year = firstYear + 1; year <= lastYear; year++) {
     const x = xOf(Date.UTC(year, 0, 1));
-    parts.push(`<line class="year" x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="8" y2="${chartBottom}"/>`);
+    parts.push(`<line class="year" x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${FIRST_PANEL_TOP}" y2="${chartBottom}"/>`);
     parts.push(`<text class="axis" x="${x.toFixed(1)}" y="${chartBottom + 16}" text-anchor="middle">${year}</text>`);
   }
   // One marker per transition: a line across the panels and a dot on the index line.
@@ -120,13 +121,13 @@ export function renderChart(result: ReplayResult): string {
     const t = result.transitions[n]!;
     const i = dayIndexByDate.get(entry.at);
     const x = xOf(t.at);
-    const y = i === undefined ? 8 : spxY[i]!;
+    const y = i === undefined ? FIRST_PANEL_TOP : spxY[i]!;
     const colour = STATE_COLOURS[entry.to].mark;
     const tooltip = `${entry.at} ${entry.from} → ${entry.to} (${entry.cause}): ${entry.reason}`;
     parts.push(
       `<g class="transition-marker" data-index="${n}" data-at="${entry.at}" data-from="${entry.from}" data-to="${entry.to}" data-cause="${escapeHtml(entry.cause)}">` +
         `<title>${escapeHtml(tooltip)}</title>` +
-        `<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="8" y2="${chartBottom}" stroke="${colour}" class="marker-line"/>` +
+        `<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${FIRST_PANEL_TOP}" y2="${chartBottom}" stroke="${colour}" class="marker-line"/>` +
         `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="5" fill="${colour}" class="marker-dot"/>` +
         `</g>`,
     );

@@ -26,8 +26,10 @@ export interface LaneReport {
   readonly priority: EventPriority;
   /** Events dispatched to the lane. */
   readonly dispatched: number;
-  /** Events its handler finished. */
+  /** Events its handlers finished. */
   readonly handled: number;
+  /** Events whose handler failed (dead letters). */
+  readonly failed: number;
   /** Events evicted, collapsed away, sampled out or left at shutdown. */
   readonly dropped: number;
   /** Drops by reason. */
@@ -70,7 +72,7 @@ export interface ReplayOptions {
   readonly vix: DailySeries;
   /** Builds the system under replay. */
   readonly pipeline: PipelineFactory;
-  /** Payload shapes the pipeline's bridge reads (default: metrics under `metrics`, VIX under `vix`). */
+  /** Payload shapes the pipeline's bridge reads (default: `DEFAULT_PAYLOADS` of events.ts). */
   readonly payloads?: PayloadShapes;
   /** The CAGR the promotion rule compares against (default 0.08). */
   readonly targetCagr?: number;

@@ -1,8 +1,23 @@
 /**
  * The typed operating-state configuration: the camelCased `operating_state:` block of
  * `config/state.yaml`.
+ *
+ * The shipped file is the single source of the defaults; files and partials from code are
+ * deep-merged over it, validated, and returned deeply frozen.
  */
-import type { OperatingState } from './contracts.js';
+import { createConfigLoader } from '../config/loader.js';
+import {
+  fraction,
+  growthRate,
+  nonNegativeInteger,
+  nonNegativeNumber,
+  oneOf,
+  positiveInteger,
+  positiveNumber,
+  section,
+} from '../config/schema.js';
+import type { DeepPartial } from '../event/config.js';
+import { OperatingState } from './contracts.js';
 
 /** Minimum time in a state before a rule may move it. */
 export interface HysteresisConfig {
@@ -51,25 +66,92 @@ export interface StateConfig {
   };
 }
 
-import type { DeepPartial } from '../event/config.js';
+const hysteresisSchema = section({ min_duration_days: nonNegativeNumber('days') });
 
-// TEMPORARY until the loader lands: the design's defaults.
-const TEMP_DEFAULT: StateConfig = {
-  default: 'BALANCED',
-  hysteresis: { aggressive: { minDurationDays: 7 }, balanced: { minDurationDays: 5 }, defensive: { minDurationDays: 3 } },
-  cooldownHours: 24,
-  confirmationCycles: 2,
-  cycleMinutes: 60,
-  transitions: {
-    aggressiveToBalanced: { drawdownPct: 0.05, vix: 25, consecutiveScalpLosses: 5, dailyLossPct: 0.02 },
-    balancedToDefensive: { drawdownPct: 0.1, vix: 30 },
-    defensiveToBalanced: { drawdownPct: 0.05, vix: 20, consecutiveProfitableDays: 3, minDurationDays: 5 },
-    balancedToAggressive: { vix: 15, capitalGrowthPct: 0.1, winRate30d: 0.6, minDurationDays: 10 },
-  },
-  override: { maxDurationDays: 7 },
-};
+const stateBlockSchema = section({
+  default: oneOf(Object.values(OperatingState) as [OperatingState, ...OperatingState[]]),
+  hysteresis: section({ aggressive: hysteresisSchema, balanced: hysteresisSchema, defensive: hysteresisSchema }),
+  cooldown_hours: nonNegativeNumber('hours'),
+  confirmation_cycles: positiveInteger(),
+  cycle_minutes: positiveNumber('minutes'),
+  transitions: section({
+    aggressive_to_balanced: section({
+      drawdown_pct: fraction(),
+      vix: nonNegativeNumber(),
+      consecutive_scalp_losses: nonNegativeInteger(),
+      daily_loss_pct: fraction(),
+    }),
+    balanced_to_defensive: section({ drawdown_pct: fraction(), vix: nonNegativeNumber() }),
+    defensive_to_balanced: section({
+      drawdown_pct: fraction(),
+      vix: nonNegativeNumber(),
+      consecutive_profitable_days: nonNegativeInteger(),
+      min_duration_days: nonNegativeNumber('days'),
+    }),
+    balanced_to_aggressive: section({
+      vix: nonNegativeNumber(),
+      capital_growth_pct: growthRate(),
+      win_rate_30d: fraction(),
+      min_duration_days: nonNegativeNumber('days'),
+    }),
+  }),
+  override: section({ max_duration_days: positiveNumber('days') }),
+});
 
-/** The full configuration: `partial` deep-merged over the shipped defaults, validated. */
-export function resolveStateConfig(partial: DeepPartial<StateConfig> = {}): StateConfig {
-  return { ...TEMP_DEFAULT, ...(partial as object) } as StateConfig;
+type StateBlock = ReturnType<typeof stateBlockSchema.parse>;
+
+const loader = createConfigLoader<StateBlock, StateConfig>({
+  rootKey: 'operating_state',
+  schema: stateBlockSchema,
+  crossCheck: () => [],
+  shippedFile: new URL('../../config/state.yaml', import.meta.url),
+});
+
+/**
+ * The shipped defaults (`config/state.yaml`), read once on first use, deeply frozen.
+ * @throws {ConfigError} when the shipped file is missing or invalid
+ */
+export function defaultStateConfig(): StateConfig {
+  return loader.defaults();
+}
+
+/**
+ * Reads an operating-state configuration file and deep-merges it over the defaults; no path:
+ * the defaults.
+ *
+ * @example
+ * ```ts
+ * const config = loadStateConfig('config/state.production.yaml');
+ * config.cooldownHours; // as written in the file, or 24
+ * ```
+ * @param path a file path or `file:` URL of a YAML document with an `operating_state:` block
+ * @throws {ConfigError} naming the file, line:column, key path, what was expected and what came
+ */
+export function loadStateConfig(path?: string | URL): StateConfig {
+  return loader.load(path);
+}
+
+/**
+ * Parses an operating-state configuration from YAML text and deep-merges it over the defaults.
+ * @param text a YAML document with an `operating_state:` block (every key optional)
+ * @param fileName named in error messages
+ * @throws {ConfigError} naming the file, line:column, key path, what was expected and what came
+ */
+export function parseStateConfig(text: string, fileName?: string): StateConfig {
+  return loader.parse(text, fileName);
+}
+
+/**
+ * The full configuration: `partial` (camelCase, as from code) deep-merged over the shipped
+ * defaults, validated with the same rules and messages as a file (without file and line).
+ *
+ * @example
+ * ```ts
+ * const config = resolveStateConfig({ hysteresis: { defensive: { minDurationDays: 1 } } });
+ * config.hysteresis.balanced.minDurationDays; // 5, the default
+ * ```
+ * @throws {ConfigError} naming the snake_case key path, what was expected and what came
+ */
+export function resolveStateConfig(partial?: DeepPartial<StateConfig>): StateConfig {
+  return loader.resolve(partial);
 }

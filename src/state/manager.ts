@@ -3,8 +3,7 @@
  * reduction of the shared pure reducer; the results are published on BehaviorSubject-backed and
  * plain streams.
  */
-import { asyncScheduler, BehaviorSubject, Subject, type Observable, type SchedulerLike } from 'rxjs';
-import { distinctUntilChanged, map } from 'rxjs/operators';
+import { asyncScheduler, BehaviorSubject, distinctUntilChanged, map, Subject, type Observable, type SchedulerLike } from 'rxjs';
 import { instrument } from '../debug/instrument.js';
 import type { DeepPartial } from '../event/config.js';
 import type { SafetyState } from '../safety/state.js';
@@ -94,11 +93,11 @@ export class OperatingStateManager {
     this.state$ = this.model.pipe(
       map((m) => m.currentState),
       distinctUntilChanged(),
-      instrument<OperatingState>(`${name}.state$`),
+      instrument<OperatingState>(`${name}.state`),
     );
-    this.transitions$ = this.transitionsSubject.pipe(instrument<StateTransition>(`${name}.transitions$`));
-    this.evaluations$ = this.evaluationsSubject.pipe(instrument<EvaluationRecord>(`${name}.evaluations$`));
-    this.telemetry$ = this.telemetrySubject.pipe(instrument<StateTelemetry>(`${name}.telemetry$`));
+    this.transitions$ = this.transitionsSubject.pipe(instrument<StateTransition>(`${name}.transitions`));
+    this.evaluations$ = this.evaluationsSubject.pipe(instrument<EvaluationRecord>(`${name}.evaluations`));
+    this.telemetry$ = this.telemetrySubject.pipe(instrument<StateTelemetry>(`${name}.telemetry`));
   }
 
   /** The current operating state. */

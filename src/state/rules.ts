@@ -218,7 +218,7 @@ export function parseTransitionMetrics(value: unknown): TransitionMetrics {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
-    throw new MetricsError(issue.keys.join(', '), 'no such metric', (value as Record<string, unknown>)[issue.keys[0]!]);
+    throw new MetricsError(issue.keys.join(', '), 'one of the ten known metrics (unknown field)', (value as Record<string, unknown>)[issue.keys[0]!]);
   }
   const field = String(issue.path[0]) as keyof TransitionMetrics;
   throw new MetricsError(field, FIELD_EXPECTATIONS[field] ?? issue.message, (value as Record<string, unknown>)[field]);

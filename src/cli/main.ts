@@ -1,0 +1,247 @@
+#!/usr/bin/env node
+/**
+ * The `qts-reactive` command. `qts-reactive replay` replays daily market history through the
+ * whole system and reports the operating-state timeline; see `qts-reactive replay --help`.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ReplayInputError, parseSpxCsv, parseVixCsv, type DailySeries } from '../replay/csv.js';
+import { DEFAULT_TARGET_CAGR } from '../replay/metrics.js';
+import { createSystemPipeline } from '../replay/pipeline.js';
+import { renderReport } from '../replay/report.js';
+import { runReplay, toTimeline, type PipelineFactory } from '../replay/run.js';
+import { createProgressBar, formatSummary, type ProgressStream } from '../replay/summary.js';
+
+/** Where the CLI writes; injectable so tests run `main` in-process. */
+export interface CliIo {
+  readonly stdout: ProgressStream;
+  readonly stderr: ProgressStream;
+  /** Directory relative paths are resolved against. */
+  readonly cwd: string;
+  /** Wall clock in ms, only for deciding whether to draw the progress bar. */
+  readonly now?: () => number;
+  /** The system under replay (default: the full pipeline). */
+  readonly pipeline?: PipelineFactory;
+}
+
+/** The data shipped in the package, found relative to this module (works from `src/` and `dist/`). */
+export const SHIPPED_DATA_DIR = new URL('../../data/', import.meta.url);
+/** Default report file name, in the working directory. */
+export const DEFAULT_REPORT_FILE = 'qts-replay-report.html';
+/** Default state file, in the working directory. */
+export const DEFAULT_STATE_FILE = '.state/replay-operating-state.json';
+
+/** Thrown for a command line that cannot be run; the message says which option and why. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** `qts-reactive --help`. */
+export const MAIN_HELP = `Usage: qts-reactive <command> [options]
+
+Commands:
+  replay    Replay daily S&P 500 and VIX history through the event lanes and the
+            operating-state manager; print the state timeline and write an HTML report.
+
+Run 'qts-reactive replay --help' for the replay's options.
+`;
+
+/** `qts-reactive replay --help`: every option. */
+export const REPLAY_HELP = `Usage: qts-reactive replay [options]
+
+Replays daily market history through the whole system on a virtual clock: each trading
+day becomes INDEX_UPDATE and VIX_UPDATE (P1), RISK_EVALUATE and ETEDA_CYCLE_START (P2),
+DASHBOARD_UPDATE and LOG_WRITE (P3), with one evaluation cycle at 21:00 UTC. The state
+starts BALANCED on the first common date. Without --spx/--vix it uses the data shipped
+with the package (S&P 500 2016-2026, CBOE VIX).
+
+Options:
+  --spx FILE          S&P 500 daily CSV: header 'observation_date,SP500' (a 'Close'
+                      column is accepted too); rows with an empty close are skipped
+                      and counted.  Default: the shipped data/sp500-daily.csv
+  --vix FILE          VIX daily CSV: header 'DATE,OPEN,HIGH,LOW,CLOSE'; the CLOSE is
+                      read.  Default: the shipped data/vix-daily.csv
+  --json              Print only the transitions as JSON on stdout:
+                      [{ "at": "YYYY-MM-DD", "from", "to", "cause", "reason" }].
+                      No report is written unless --report is given.
+  --report FILE       Write the self-contained HTML report to FILE.
+                      Default: ${DEFAULT_REPORT_FILE} in the working directory.
+  --no-report         Do not write the HTML report.
+  --target-cagr X     Target CAGR of the BALANCED -> AGGRESSIVE rule, as a fraction
+                      (0.08 = 8 %/year).  Default: ${DEFAULT_TARGET_CAGR}
+  --intraday N        Add about N synthetic ticks per trading day (PRICE_TICK on P1 and
+                      DASHBOARD_UPDATE on P3), in bursts scaled by that day's VIX; the
+                      summary then shows per-lane handled / dropped / latency.  Default: 0
+  --seed N            Seed of the synthetic tick generator (same seed, same run).
+                      Default: 1
+  --state-file FILE   Where the file state store keeps the operating state (rewritten
+                      from the initial state on every run).
+                      Default: ${DEFAULT_STATE_FILE} in the working directory.
+  --no-state-file     Keep the operating state in memory only.
+  -h, --help          Show this help.
+
+Exit status: 0 on success, 1 on bad input (the message names file:line), 2 on a bad
+command line.
+`;
+
+interface ReplayArgs {
+  spx: string | null;
+  vix: string | null;
+  json: boolean;
+  report: string | null;
+  targetCagr: number;
+  intraday: number;
+  seed: number;
+  stateFile: string | null;
+}
+
+function parseNumber(option: string, text: string, check: (n: number) => boolean, expected: string): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(value) || !check(value)) throw new UsageError(`--${option}: expected ${expected}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/**
+ * Parses the replay's options.
+ * @throws {UsageError} naming the option, what was expected and what came
+ */
+export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        spx: { type: 'string' },
+        vix: { type: 'string' },
+        json: { type: 'boolean' },
+        report: { type: 'string' },
+        'no-report': { type: 'boolean' },
+        'target-cagr': { type: 'string' },
+        intraday: { type: 'string' },
+        seed: { type: 'string' },
+        'state-file': { type: 'string' },
+        'no-state-file': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help === true) return 'help';
+  if (v['no-report'] === true && v.report !== undefined) throw new UsageError('--report and --no-report: expected one of them, got both');
+  if (v['no-state-file'] === true && v['state-file'] !== undefined) throw new UsageError('--state-file and --no-state-file: expected one of them, got both');
+  const json = v.json === true;
+  return {
+    spx: v.spx ?? null,
+    vix: v.vix ?? null,
+    json,
+    report: v['no-report'] === true ? null : (v.report ?? (json ? null : DEFAULT_REPORT_FILE)),
+    targetCagr: v['target-cagr'] === undefined ? DEFAULT_TARGET_CAGR : parseNumber('target-cagr', v['target-cagr'], (n) => n >= -1, 'a fraction ≥ -1 such as 0.08'),
+    intraday: v.intraday === undefined ? 0 : parseNumber('intraday', v.intraday, (n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000, 'a whole number of ticks per day from 0 to 1000000'),
+    seed: v.seed === undefined ? 1 : parseNumber('seed', v.seed, (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff, 'a whole number from 0 to 4294967295'),
+    stateFile: v['no-state-file'] === true ? null : (v['state-file'] ?? DEFAULT_STATE_FILE),
+  };
+}
+
+async function readSeries(path: string, shown: string, parse: (text: string, file: string) => DailySeries): Promise<DailySeries> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ReplayInputError(shown, null, code === 'ENOENT' ? 'expected a readable CSV file, got no such file' : `cannot be read (${code ?? (error as Error).message})`);
+  }
+  return parse(text, shown);
+}
+
+async function replay(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseReplayArgs(argv);
+  if (args === 'help') {
+    io.stdout.write(REPLAY_HELP);
+    return 0;
+  }
+  const shipped = (name: string): string => fileURLToPath(new URL(name, SHIPPED_DATA_DIR));
+  const spxPath = args.spx === null ? shipped('sp500-daily.csv') : resolve(io.cwd, args.spx);
+  const vixPath = args.vix === null ? shipped('vix-daily.csv') : resolve(io.cwd, args.vix);
+  const [spx, vix] = await Promise.all([
+    readSeries(spxPath, args.spx ?? 'data/sp500-daily.csv', parseSpxCsv),
+    readSeries(vixPath, args.vix ?? 'data/vix-daily.csv', parseVixCsv),
+  ]);
+  const now = io.now ?? (() => performance.now());
+  const progress = createProgressBar(io.stderr, now);
+  let result;
+  try {
+    result = await runReplay({
+      spx,
+      vix,
+      pipeline: io.pipeline ?? createSystemPipeline,
+      targetCagr: args.targetCagr,
+      intradayTicksPerDay: args.intraday,
+      seed: args.seed,
+      stateFile: args.stateFile === null ? null : resolve(io.cwd, args.stateFile),
+      onProgress: (done, total) => progress.update(done, total),
+    });
+  } finally {
+    progress.finish();
+  }
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(toTimeline(result.transitions), null, 2)}\n`);
+  } else {
+    io.stdout.write(formatSummary(result));
+  }
+  if (args.report !== null) {
+    const reportPath = resolve(io.cwd, args.report);
+    await writeFile(reportPath, renderReport(result, { generatedBy: 'qts-reactive replay' }), 'utf8');
+    (args.json ? io.stderr : io.stdout).write(`${args.json ? '' : '\n'}Report written to ${args.report}\n`);
+  }
+  return 0;
+}
+
+/**
+ * Runs the command line `argv` (without `node` and the script) and resolves to the exit status.
+ * Messages for bad input go to `io.stderr`; nothing is thrown for them.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      (command === undefined ? io.stderr : io.stdout).write(MAIN_HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command !== 'replay') throw new UsageError(`expected a command (replay), got ${JSON.stringify(command)}`);
+    return await replay(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`qts-reactive: ${error.message}\nRun 'qts-reactive ${command === 'replay' ? 'replay ' : ''}--help' for usage.\n`);
+      return 2;
+    }
+    if (error instanceof ReplayInputError) {
+      io.stderr.write(`qts-reactive replay: ${error.message}\n`);
+      return 1;
+    }
+    const e = error as Error;
+    io.stderr.write(`qts-reactive: ${e.name}: ${e.message}\n`);
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+  process.exitCode = code;
+}

@@ -1,0 +1,117 @@
+/**
+ * The RxJS face of a lane buffer core: the one demand-driven subscription body shared by the
+ * operators `boundedBlock`, `dropOldest`, `collapseByType` and `sample`.
+ */
+import { Observable, asyncScheduler, isObservable, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import type { Event } from '../contracts.js';
+import { instrument } from '../../debug/instrument.js';
+import type { LaneBufferOptions } from './base.js';
+import { LaneConfigError } from './errors.js';
+import type { DropRecord, LaneBuffer, SinkFailure } from './types.js';
+
+/** Options every buffering operator takes. */
+export interface OnDemandOptions {
+  /** Most events buffered; a positive integer. */
+  capacity: number;
+  /**
+   * The consumer's demand: each notification asks for one event. Demand that arrives while the
+   * buffer is empty is banked and served as events arrive (Reactive Streams `request(n)`).
+   * Completion of `ready` means no further demand; an error of `ready` errors the output.
+   */
+  ready: Observable<unknown>;
+  /** Passes the output through the instrumentation hook under this name. */
+  name?: string;
+  /** Receives every event the policy drops, and (reason `'shutdown'`) every event still buffered at unsubscription. Isolated if it throws. */
+  onDrop?: (record: DropRecord) => void;
+  /** A sink (or the collapse-key function) threw; the stream carries on. */
+  onError?: (error: unknown, failure: SinkFailure) => void;
+  /** The clock of drop records; default `asyncScheduler` (virtual inside `TestScheduler.run`). Nothing is ever scheduled on it. */
+  scheduler?: SchedulerLike;
+}
+
+/** Checks the options shared by every buffering operator, at operator creation. */
+export function checkOnDemandOptions(options: OnDemandOptions): void {
+  if (typeof options !== 'object' || options === null) throw new LaneConfigError('options', 'an options object', options);
+  if (!isObservable(options.ready)) throw new LaneConfigError('ready', 'an Observable whose notifications are demand', options.ready);
+  if (options.name !== undefined && typeof options.name !== 'string') throw new LaneConfigError('name', 'a string', options.name);
+}
+
+/**
+ * Builds a pipeable operator that buffers a source in a fresh core per subscription and emits only
+ * on demand.
+ *
+ * - Each `ready` notification is demand for one event; demand is banked while the buffer is empty.
+ * - Source completion: buffered and held events are still delivered on demand; the output
+ *   completes after the last of them (at once when the buffer is empty).
+ * - Source error: like completion, the error waits until the buffer has drained on demand, so no
+ *   accepted event is lost; with an empty buffer it is immediate.
+ * - Unsubscription: the source and `ready` are unsubscribed; events still buffered or held are
+ *   reported to `onDrop` as `'shutdown'`. Nothing is ever scheduled, so no timer is left behind.
+ */
+export function bufferOnDemand(
+  options: OnDemandOptions,
+  createCore: (coreOptions: LaneBufferOptions) => LaneBuffer,
+): MonoTypeOperatorFunction<Event> {
+  checkOnDemandOptions(options);
+  const { ready, onDrop, onError } = options;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  // Built once here so a bad capacity (or policy option) fails at operator creation, not at subscription.
+  createCore({ capacity: options.capacity });
+  const instrumented = instrument<Event>(options.name);
+  return (source) => {
+    const buffered = new Observable<Event>((subscriber) => {
+      const core = createCore({ capacity: options.capacity, onDrop, onError });
+      let demand = 0;
+      let draining = false;
+      let sourceDone = false;
+      let sourceFailed = false;
+      let sourceError: unknown;
+
+      const drain = (): void => {
+        if (draining) return;
+        draining = true;
+        while (demand > 0 && core.size > 0 && !subscriber.closed) {
+          demand--;
+          subscriber.next(core.poll(scheduler.now())!);
+        }
+        draining = false;
+        if (sourceDone && core.size === 0 && core.heldCount === 0) {
+          if (sourceFailed) subscriber.error(sourceError);
+          else subscriber.complete();
+        }
+      };
+
+      const readySubscription = ready.subscribe({
+        next: () => {
+          demand++;
+          drain();
+        },
+        error: (error: unknown) => subscriber.error(error),
+      });
+      if (subscriber.closed) return () => readySubscription.unsubscribe();
+      const sourceSubscription = source.subscribe({
+        next: (event) => {
+          core.offer(event, scheduler.now());
+          if (demand > 0) drain();
+        },
+        error: (error: unknown) => {
+          sourceDone = true;
+          sourceFailed = true;
+          sourceError = error;
+          drain();
+        },
+        complete: () => {
+          sourceDone = true;
+          drain();
+        },
+      });
+
+      return () => {
+        readySubscription.unsubscribe();
+        sourceSubscription.unsubscribe();
+        if (core.size > 0 || core.heldCount > 0) core.clear('shutdown', scheduler.now());
+      };
+    });
+    return instrumented(buffered);
+  };
+}

@@ -1,0 +1,669 @@
+/**
+ * The event dispatcher: routes events into the four priority lanes, drains them by strict priority
+ * into registered handlers (through the priority merge), isolates failing handlers, applies
+ * degradation (manual and safety-driven), and publishes drops, failures, telemetry, metrics and
+ * alerts.
+ */
+import {
+  BehaviorSubject,
+  Subject,
+  Subscription,
+  asyncScheduler,
+  distinctUntilChanged,
+  isObservable,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
+import {
+  DEGRADATION_SEVERITY,
+  DegradationLevel,
+  EVENT_PRIORITIES,
+  LANE_KEYS,
+  isLanePaused,
+  validateEvent,
+  type Event,
+  type EventPriority,
+} from './contracts.js';
+import { resolveEventConfig, type DeepPartial, type EventConfig } from './config.js';
+import { createLaneBuffer } from './buffer/index.js';
+import { OfferOutcome, type DropRecord } from './buffer/types.js';
+import { PriorityMerge, type PriorityMergeSink } from './merge.js';
+import { createYieldScheduler } from './yield-scheduler.js';
+import { LatencyHistogram } from './histogram.js';
+import { createMonitoring, type DispatcherAlert, type DispatcherMetrics, type LaneMetrics } from './monitoring.js';
+import { SAFETY_TO_DEGRADATION, isSafetyState, type SafetyState } from '../safety/state.js';
+import { instrument } from '../debug/instrument.js';
+
+/**
+ * A consumer of one lane's batches. It may return nothing (done when it returns), a PromiseLike
+ * (done when it settles) or an Observable (done when it completes; its values are ignored).
+ * Throwing, rejecting or erroring marks the batch failed for this handler only.
+ */
+export type EventHandler = (batch: readonly Event[]) => void | PromiseLike<unknown> | Observable<unknown>;
+
+/** A dead letter: one failing handler for one batch. `at` is epoch ms. */
+export interface FailureRecord {
+  readonly priority: EventPriority;
+  readonly batch: readonly Event[];
+  readonly error: unknown;
+  readonly at: number;
+}
+
+/** A value `ingest` refused (not a valid event) or an error of an ingested source. */
+export interface IngestError {
+  readonly value: unknown;
+  readonly error: unknown;
+  readonly at: number;
+}
+
+/** What a telemetry record reports. */
+export type DispatcherTelemetryKind =
+  | 'enqueued'
+  | 'evicted'
+  | 'collapsed'
+  | 'sampled'
+  | 'blocked'
+  | 'released'
+  | 'handled'
+  | 'failed'
+  | 'shutdown'
+  | 'degraded';
+
+/**
+ * A plain frozen telemetry record. Per-event kinds (enqueued, blocked, released, drops) carry
+ * `count` 1; `handled` / `failed` come once per batch with the batch's counts; `degraded` has
+ * `lane` null and the new `level`.
+ */
+export interface DispatcherTelemetry {
+  readonly kind: DispatcherTelemetryKind;
+  readonly lane: EventPriority | null;
+  readonly count: number;
+  readonly at: number;
+  readonly level?: DegradationLevel;
+}
+
+/** Options of {@link EventDispatcher} beside its configuration. */
+export interface EventDispatcherOptions {
+  /** Clock and timers (default `asyncScheduler`); pass a `TestScheduler` for virtual time. */
+  scheduler?: SchedulerLike;
+  /** The external safety state; mapped through `SAFETY_TO_DEGRADATION`, the most severe level wins. */
+  safety$?: Observable<SafetyState>;
+  /** COLLAPSE lanes' key (default: the event type), e.g. `(e) => e.eventType + ':' + e.payload.symbol`. */
+  collapseKey?: (event: Event) => string;
+  /** Length of a drain slice on a real clock, ms (default 0.25). */
+  sliceMs?: number;
+  /** Events per drain slice under a virtual clock (default 256). */
+  sliceEvents?: number;
+}
+
+/** Thrown (or rejected) when the dispatcher is used after `stop()`. */
+export class DispatcherStoppedError extends Error {
+  override readonly name = 'DispatcherStoppedError';
+  constructor(readonly operation: string) {
+    super(`${operation}: expected a running dispatcher, got one that is stopped`);
+  }
+}
+
+/** Thrown when a handler registration or a degradation level is invalid; `field` names the argument. */
+export class DispatcherArgumentError extends Error {
+  override readonly name = 'DispatcherArgumentError';
+  constructor(
+    readonly field: string,
+    readonly expected: string,
+    readonly received: unknown,
+  ) {
+    super(`${field}: expected ${expected}, got ${describeValue(received)}`);
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** A batch whose handlers have not all settled yet. */
+interface PendingBatch {
+  readonly priority: EventPriority;
+  readonly batch: readonly Event[];
+  readonly enqueuedAt: Float64Array;
+  /** Unsettled results, plus one while the fan-out is still running. */
+  pending: number;
+  failed: boolean;
+  /** The fan-out returned before the batch settled: the merge must be told when it does. */
+  detached: boolean;
+}
+
+class LaneStats {
+  handled = 0;
+  failed = 0;
+  inFlightEvents = 0;
+  budgetBreaches = 0;
+  readonly latency: LatencyHistogram;
+  constructor(windowSize: number) {
+    this.latency = new LatencyHistogram(windowSize);
+  }
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * Routes events into priority lanes and drains them into handlers by strict priority.
+ *
+ * ```
+ *              dispatch / ingest
+ *                      │ validate, route by priority
+ *     ┌────────────┬───┴────────┬────────────┐
+ *  P0 BLOCK     P1 DROP_OLDEST  P2 COLLAPSE  P3 SAMPLE      bounded lanes (drops → drops$)
+ *     └────────────┴───┬────────┴────────────┘
+ *                      │ priority merge: highest ready lane first, ≈0.25 ms slices
+ *                 handlers (fan-out in registration order; failures → failures$)
+ * ```
+ *
+ * @example
+ * ```ts
+ * const dispatcher = new EventDispatcher({ queues: { p1: { batchSize: 50 } } }, { safety$ });
+ * dispatcher.registerHandler(EventPriority.P0_CRITICAL, (batch) => oms.apply(batch));
+ * await dispatcher.start();
+ * await dispatcher.dispatch(createEvent('FILL_CONFIRMED', { payload: { orderId: 'A1' } }));
+ * ```
+ */
+export class EventDispatcher {
+  /** The resolved configuration. */
+  readonly config: EventConfig;
+  /** Every evicted, collapsed, sampled or shutdown event, with the reason. */
+  readonly drops$: Observable<DropRecord>;
+  /** Dead letters: one record per failing handler per batch. */
+  readonly failures$: Observable<FailureRecord>;
+  /** Plain frozen telemetry records; produced only while subscribed. */
+  readonly telemetry$: Observable<DispatcherTelemetry>;
+  /** The effective degradation level; replays the current one. */
+  readonly degradation$: Observable<DegradationLevel>;
+  /** Per-lane metrics every `monitoring.checkIntervalMs`. */
+  readonly metrics$: Observable<DispatcherMetrics>;
+  /** Alert level changes (depth, backpressure, latency). */
+  readonly alerts$: Observable<DispatcherAlert>;
+  /** Values `ingest` refused and errors of ingested sources. */
+  readonly ingestErrors$: Observable<IngestError>;
+
+  private readonly scheduler: SchedulerLike;
+  private readonly merge: PriorityMerge;
+  private readonly safety$: Observable<SafetyState> | undefined;
+  private readonly dropSubject = new Subject<DropRecord>();
+  private readonly failureSubject = new Subject<FailureRecord>();
+  private readonly telemetrySubject = new Subject<DispatcherTelemetry>();
+  private readonly ingestErrorSubject = new Subject<IngestError>();
+  private readonly levelSubject = new BehaviorSubject<DegradationLevel>(DegradationLevel.NORMAL);
+  private readonly stopped$ = new Subject<void>();
+  private readonly handlers: EventHandler[][] = [[], [], [], []];
+  private readonly stats: LaneStats[];
+  private readonly waiters = new Map<Event, Waiter>();
+  private readonly ingestions = new Subscription();
+  private safetySubscription: Subscription | null = null;
+  private manualLevel: DegradationLevel = DegradationLevel.NORMAL;
+  private safetyLevel: DegradationLevel = DegradationLevel.NORMAL;
+  private started = false;
+  private accepting = true;
+  private stopPromise: Promise<void> | null = null;
+  // The batch being fanned out, kept in fields so a throwing handler can be recovered from.
+  private curPriority: EventPriority = 0;
+  private curBatch: readonly Event[] = [];
+  private curEnqueuedAt: Float64Array = new Float64Array(0);
+  private curHandlers: readonly EventHandler[] = [];
+  private curIndex = 0;
+  private curFailed = false;
+  private curPending: PendingBatch | null = null;
+
+  /**
+   * @param config a partial configuration, deep-merged over the shipped defaults
+   * @param options scheduler, safety stream and tuning
+   */
+  constructor(config: DeepPartial<EventConfig> = {}, options: EventDispatcherOptions = {}) {
+    this.config = resolveEventConfig(config);
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.safety$ = options.safety$;
+    const onDrop = (record: DropRecord): void => this.onDrop(record);
+    const onRelease = (event: Event): void => this.onRelease(event);
+    const lanes = EVENT_PRIORITIES.map((priority) => {
+      const lane = this.config.queues[LANE_KEYS[priority]!];
+      return {
+        buffer: createLaneBuffer({
+          policy: lane.overflowPolicy,
+          capacity: lane.capacity,
+          priority,
+          sampleRate: lane.sampleRate,
+          ...(options.collapseKey !== undefined ? { collapseKey: options.collapseKey } : {}),
+          onDrop,
+          onRelease,
+        }),
+        batchSize: lane.batchSize,
+        batchTimeoutMs: lane.batchTimeoutMs,
+        concurrency: lane.concurrency,
+        maxStarvationMs: lane.maxStarvationMs,
+      };
+    });
+    const sink: PriorityMergeSink = {
+      deliver: (priority, batch, enqueuedAt) => this.deliver(priority, batch, enqueuedAt),
+      recover: (error) => this.recover(error),
+    };
+    this.merge = new PriorityMerge({
+      lanes,
+      scheduler: this.scheduler,
+      yieldScheduler: createYieldScheduler(this.scheduler),
+      sink,
+      sliceMs: options.sliceMs,
+      sliceEvents: options.sliceEvents,
+      onProgress: () => this.onProgress(),
+    });
+    this.stats = EVENT_PRIORITIES.map(() => new LaneStats(this.config.monitoring.latencyWindow));
+    this.drops$ = this.dropSubject.asObservable().pipe(instrument<DropRecord>('dispatcher.drops'));
+    this.failures$ = this.failureSubject.asObservable().pipe(instrument<FailureRecord>('dispatcher.failures'));
+    this.telemetry$ = this.telemetrySubject.asObservable().pipe(instrument<DispatcherTelemetry>('dispatcher.telemetry'));
+    this.ingestErrors$ = this.ingestErrorSubject.asObservable().pipe(instrument<IngestError>('dispatcher.ingestErrors'));
+    this.degradation$ = this.levelSubject.pipe(distinctUntilChanged(), instrument<DegradationLevel>('dispatcher.degradation'));
+    const monitoring = createMonitoring(() => this.sampleMetrics(), this.config.monitoring, this.scheduler, this.stopped$);
+    this.metrics$ = monitoring.metrics$;
+    this.alerts$ = monitoring.alerts$;
+    this.updatePauses();
+  }
+
+  /** The effective degradation level: the more severe of the manual and the safety-driven one. */
+  get degradationLevel(): DegradationLevel {
+    return this.levelSubject.value;
+  }
+
+  /** True between `start()` and `stop()`. */
+  get running(): boolean {
+    return this.started && this.accepting;
+  }
+
+  /**
+   * Routes `event` into its lane. Resolves once the lane accepted it (a P0 event in a full BLOCK
+   * lane waits for room; a SAMPLE refusal still resolves and is reported on `drops$`).
+   * Events dispatched before `start()` are buffered until it.
+   *
+   * @throws (rejects) {EventValidationError} naming the invalid field; nothing else is affected
+   * @throws (rejects) {DispatcherStoppedError} after `stop()`
+   */
+  dispatch(event: Event): Promise<void> {
+    if (!this.accepting) return Promise.reject(new DispatcherStoppedError('dispatch'));
+    let valid: Event;
+    try {
+      valid = validateEvent(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.enqueue(valid) !== OfferOutcome.HELD) return RESOLVED;
+    return new Promise<void>((resolve, reject) => {
+      const earlier = this.waiters.get(valid);
+      this.waiters.set(
+        valid,
+        earlier === undefined
+          ? { resolve, reject }
+          : {
+              resolve: () => (earlier.resolve(), resolve()),
+              reject: (error) => (earlier.reject(error), reject(error)),
+            },
+      );
+    });
+  }
+
+  /**
+   * The reactive entry: subscribes to `events$` and routes each event as `dispatch` does (without
+   * waiting). Invalid values and source errors go to `ingestErrors$`; the ingestion ends at `stop()`.
+   *
+   * @throws {DispatcherStoppedError} after `stop()`
+   */
+  ingest(events$: Observable<Event>): Subscription {
+    if (!this.accepting) throw new DispatcherStoppedError('ingest');
+    const subscription = events$.subscribe({
+      next: (value) => this.ingestOne(value),
+      error: (error: unknown) => this.ingestErrorSubject.next(Object.freeze({ value: undefined, error, at: this.scheduler.now() })),
+    });
+    this.ingestions.add(subscription);
+    subscription.add(() => this.ingestions.remove(subscription));
+    return subscription;
+  }
+
+  /**
+   * Adds `handler` to lane `priority`; every batch of that lane goes to each handler in
+   * registration order. Returns a function that removes it (batches already started still reach it).
+   *
+   * @throws {DispatcherArgumentError} for an unknown priority or a handler that is not a function
+   */
+  registerHandler(priority: EventPriority, handler: EventHandler): () => void {
+    if (!EVENT_PRIORITIES.includes(priority)) throw new DispatcherArgumentError('priority', 'an EventPriority (0, 1, 2 or 3)', priority);
+    if (typeof handler !== 'function') throw new DispatcherArgumentError('handler', 'a function', handler);
+    // Copy-on-write: a batch being fanned out keeps the list it started with.
+    this.handlers[priority] = [...this.handlers[priority]!, handler];
+    this.updatePauses();
+    let registered = true;
+    return () => {
+      if (!registered) return;
+      registered = false;
+      const list = this.handlers[priority]!;
+      const index = list.indexOf(handler);
+      if (index >= 0) this.handlers[priority] = [...list.slice(0, index), ...list.slice(index + 1)];
+      this.updatePauses();
+    };
+  }
+
+  /** Starts draining (and follows `safety$`). Resolves at once; calling it again does nothing. */
+  start(): Promise<void> {
+    if (!this.accepting) return Promise.reject(new DispatcherStoppedError('start'));
+    if (this.started) return RESOLVED;
+    this.started = true;
+    if (this.safety$ !== undefined) {
+      this.safetySubscription = this.safety$.subscribe({
+        next: (state) => {
+          if (!isSafetyState(state)) return; // not a safety state: the level stays as it was
+          this.safetyLevel = SAFETY_TO_DEGRADATION[state];
+          this.applyLevel();
+        },
+      });
+    }
+    this.updatePauses();
+    return RESOLVED;
+  }
+
+  /**
+   * Refuses new events, drains P0 fully and P1–P3 until `stopTimeoutMs`, then reports whatever
+   * is still queued as 'shutdown' drops and completes every stream. Lanes without a handler (and
+   * lanes paused by degradation, once the timeout passes) are not drained. Repeated calls return
+   * the same promise.
+   */
+  stop(): Promise<void> {
+    if (this.stopPromise !== null) return this.stopPromise;
+    this.accepting = false;
+    this.ingestions.unsubscribe();
+    this.started = true;
+    this.updatePauses();
+    this.merge.flushing = true;
+    this.merge.requestDrain();
+    this.stopPromise = new Promise<void>((resolve) => {
+      let timedOut = false;
+      let finished = false;
+      const timer = this.scheduler.schedule(() => {
+        timedOut = true;
+        const now = this.scheduler.now();
+        for (const priority of [1, 2, 3] as const) this.merge.buffer(priority).clear('shutdown', now);
+        check();
+      }, this.config.stopTimeoutMs);
+      const check = (): void => {
+        if (finished) return;
+        const now = this.scheduler.now();
+        for (const priority of EVENT_PRIORITIES) {
+          // A lane nobody consumes cannot drain: what it holds is reported at once.
+          if (this.handlers[priority]!.length === 0) this.merge.buffer(priority).clear('shutdown', now);
+        }
+        if (!this.merge.isLaneIdle(0)) return;
+        if (!timedOut && ![1, 2, 3].every((p) => this.merge.isLaneIdle(p as EventPriority))) return;
+        finished = true;
+        this.stopCheck = null;
+        timer.unsubscribe();
+        this.finishStop();
+        resolve();
+      };
+      this.stopCheck = check;
+      check();
+    });
+    return this.stopPromise;
+  }
+
+  /**
+   * Sets the manual degradation level; the effective level is the more severe of it and the
+   * safety-driven one. Paused lanes keep buffering and resume when the level lifts.
+   *
+   * @throws {DispatcherArgumentError} when `level` is not a DegradationLevel
+   */
+  setDegradationLevel(level: DegradationLevel): void {
+    if (typeof level !== 'string' || !Object.hasOwn(DEGRADATION_SEVERITY, level)) {
+      throw new DispatcherArgumentError('level', `one of ${Object.keys(DEGRADATION_SEVERITY).join(', ')}`, level);
+    }
+    this.manualLevel = level;
+    this.applyLevel();
+  }
+
+  /** The current figures of every lane (what `metrics$` emits each interval). */
+  sampleMetrics(): DispatcherMetrics {
+    const lanes = EVENT_PRIORITIES.map((priority): LaneMetrics => {
+      const buffer = this.merge.buffer(priority);
+      const counters = buffer.counters;
+      const stats = this.stats[priority]!;
+      return Object.freeze({
+        priority,
+        lane: LANE_KEYS[priority]!,
+        policy: buffer.policy,
+        depth: buffer.size,
+        capacity: buffer.capacity,
+        utilisation: buffer.size / buffer.capacity,
+        producersWaiting: buffer.heldCount,
+        paused: this.merge.isPaused(priority),
+        inFlightBatches: this.merge.inFlight(priority),
+        inFlightEvents: stats.inFlightEvents,
+        enqueued: counters.offered,
+        handled: stats.handled,
+        failed: stats.failed,
+        evicted: counters.evicted,
+        collapsed: counters.collapsed,
+        rejected: counters.rejected,
+        blocked: counters.blocked,
+        released: counters.released,
+        shutdown: counters.shutdown,
+        budgetBreaches: stats.budgetBreaches,
+        latency: stats.latency.summary(),
+      });
+    });
+    return Object.freeze({ at: this.scheduler.now(), degradationLevel: this.degradationLevel, lanes: Object.freeze(lanes) });
+  }
+
+  // ── entry ───────────────────────────────────────────────────────────────────────────────────
+
+  private ingestOne(value: Event): void {
+    let event: Event;
+    try {
+      event = validateEvent(value);
+    } catch (error) {
+      this.ingestErrorSubject.next(Object.freeze({ value, error, at: this.scheduler.now() }));
+      return;
+    }
+    this.enqueue(event);
+  }
+
+  private enqueue(event: Event): OfferOutcome {
+    const outcome = this.merge.offer(event);
+    if (this.telemetrySubject.observed) {
+      this.emitTelemetry(outcome === OfferOutcome.HELD ? 'blocked' : 'enqueued', event.priority, 1);
+    }
+    return outcome;
+  }
+
+  private onDrop(record: DropRecord): void {
+    this.dropSubject.next(record);
+    if (record.reason === 'shutdown') {
+      const waiter = this.waiters.get(record.event);
+      if (waiter !== undefined) {
+        this.waiters.delete(record.event);
+        waiter.reject(new DispatcherStoppedError('dispatch'));
+      }
+    }
+    if (this.telemetrySubject.observed) this.emitTelemetry(record.reason, record.priority, 1);
+  }
+
+  private onRelease(event: Event): void {
+    const waiter = this.waiters.get(event);
+    if (waiter !== undefined) {
+      this.waiters.delete(event);
+      waiter.resolve();
+    }
+    if (this.telemetrySubject.observed) this.emitTelemetry('released', event.priority, 1);
+  }
+
+  // ── delivery ────────────────────────────────────────────────────────────────────────────────
+
+  private deliver(priority: EventPriority, batch: readonly Event[], enqueuedAt: Float64Array): boolean {
+    this.curPriority = priority;
+    this.curBatch = batch;
+    this.curEnqueuedAt = enqueuedAt;
+    this.curHandlers = this.handlers[priority]!;
+    this.curIndex = 0;
+    this.curFailed = false;
+    this.curPending = null;
+    this.stats[priority]!.inFlightEvents += batch.length;
+    return this.fanOut();
+  }
+
+  /** Calls the remaining handlers of the current batch. Deliberately free of try/catch (see merge.ts). */
+  private fanOut(): boolean {
+    const handlers = this.curHandlers;
+    const batch = this.curBatch;
+    while (this.curIndex < handlers.length) {
+      const handler = handlers[this.curIndex++]!;
+      const result = handler(batch);
+      if (result !== undefined && result !== null) this.track(result);
+    }
+    const pending = this.curPending;
+    if (pending === null) {
+      this.completeBatch(this.curPriority, batch, this.curEnqueuedAt, this.curFailed);
+      return true;
+    }
+    this.curPending = null;
+    if (this.curFailed) pending.failed = true;
+    pending.pending--;
+    if (pending.pending === 0) {
+      this.completeBatch(pending.priority, pending.batch, pending.enqueuedAt, pending.failed);
+      return true;
+    }
+    pending.detached = true;
+    return false;
+  }
+
+  /** A handler of the current batch threw `error`: record it and go on with the next handler. */
+  private recover(error: unknown): boolean {
+    this.curFailed = true;
+    this.recordFailure(this.curPriority, this.curBatch, error);
+    return this.fanOut();
+  }
+
+  private track(result: PromiseLike<unknown> | Observable<unknown>): void {
+    const isAsync = isObservable(result) || typeof (result as PromiseLike<unknown>).then === 'function';
+    if (!isAsync) return;
+    let pending = this.curPending;
+    if (pending === null) {
+      pending = {
+        priority: this.curPriority,
+        batch: this.curBatch,
+        enqueuedAt: this.curEnqueuedAt.slice(0, this.curBatch.length),
+        pending: 1,
+        failed: false,
+        detached: false,
+      };
+      this.curPending = pending;
+    }
+    const batchState = pending;
+    batchState.pending++;
+    const settle = (error?: { error: unknown }): void => {
+      if (error !== undefined) {
+        batchState.failed = true;
+        this.recordFailure(batchState.priority, batchState.batch, error.error);
+      }
+      if (--batchState.pending > 0) return;
+      this.completeBatch(batchState.priority, batchState.batch, batchState.enqueuedAt, batchState.failed);
+      if (batchState.detached) this.merge.settle(batchState.priority);
+    };
+    if (isObservable(result)) {
+      let done = false;
+      const once = (error?: { error: unknown }): void => {
+        if (done) return;
+        done = true;
+        settle(error);
+      };
+      result.subscribe({ error: (error: unknown) => once({ error }), complete: () => once() });
+    } else {
+      result.then(
+        () => settle(),
+        (error: unknown) => settle({ error }),
+      );
+    }
+  }
+
+  private completeBatch(priority: EventPriority, batch: readonly Event[], enqueuedAt: Float64Array, failed: boolean): void {
+    const stats = this.stats[priority]!;
+    const doneAt = this.scheduler.now();
+    const count = batch.length;
+    let breaches = 0;
+    let unacknowledged = 0;
+    for (let i = 0; i < count; i++) {
+      const event = batch[i]!;
+      const latency = doneAt - enqueuedAt[i]!;
+      stats.latency.record(latency);
+      if (event.maxProcessTimeMs > 0 && latency > event.maxProcessTimeMs) breaches++;
+      if (failed && event.requiresAck) unacknowledged++;
+    }
+    stats.inFlightEvents -= count;
+    stats.budgetBreaches += breaches;
+    stats.failed += unacknowledged;
+    stats.handled += count - unacknowledged;
+    if (this.telemetrySubject.observed) {
+      if (count > unacknowledged) this.emitTelemetry('handled', priority, count - unacknowledged);
+      if (unacknowledged > 0) this.emitTelemetry('failed', priority, unacknowledged);
+    }
+  }
+
+  private recordFailure(priority: EventPriority, batch: readonly Event[], error: unknown): void {
+    this.failureSubject.next(Object.freeze({ priority, batch, error, at: this.scheduler.now() }));
+  }
+
+  // ── degradation, lifecycle ─────────────────────────────────────────────────────────────────
+
+  private applyLevel(): void {
+    const level =
+      DEGRADATION_SEVERITY[this.safetyLevel] > DEGRADATION_SEVERITY[this.manualLevel] ? this.safetyLevel : this.manualLevel;
+    if (level !== this.levelSubject.value) {
+      this.levelSubject.next(level);
+      if (this.telemetrySubject.observed) {
+        this.telemetrySubject.next(Object.freeze({ kind: 'degraded', lane: null, count: 0, at: this.scheduler.now(), level }));
+      }
+    }
+    this.updatePauses();
+  }
+
+  private updatePauses(): void {
+    const level = this.levelSubject.value;
+    for (const priority of EVENT_PRIORITIES) {
+      const paused = !this.started || this.handlers[priority]!.length === 0 || isLanePaused(level, priority);
+      this.merge.setPaused(priority, paused);
+    }
+  }
+
+  private stopCheck: (() => void) | null = null;
+
+  private onProgress(): void {
+    this.stopCheck?.();
+  }
+
+  private finishStop(): void {
+    this.merge.dispose();
+    this.safetySubscription?.unsubscribe();
+    this.safetySubscription = null;
+    this.stopped$.next();
+    this.stopped$.complete();
+    this.dropSubject.complete();
+    this.failureSubject.complete();
+    this.telemetrySubject.complete();
+    this.ingestErrorSubject.complete();
+    this.levelSubject.complete();
+  }
+
+  private emitTelemetry(kind: DispatcherTelemetryKind, lane: EventPriority, count: number): void {
+    this.telemetrySubject.next(Object.freeze({ kind, lane, count, at: this.scheduler.now() }));
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The `collapseByType` operator: the COLLAPSE lane policy between a fast source and a slower consumer.
+ */
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import type { Event } from '../event/contracts.js';
+import { CollapseLaneBuffer } from '../event/buffer/collapse.js';
+import { bufferOnDemand, type OnDemandOptions } from '../event/buffer/onDemand.js';
+
+/** Options of {@link collapseByType}. */
+export interface CollapseByTypeOptions extends OnDemandOptions {
+  /** Which buffered event a newer one replaces; default its `eventType`. E.g. type + symbol. */
+  collapseKey?: (event: Event) => string;
+}
+
+/**
+ * Buffers events and emits one per `ready` notification; a newer collapsible event replaces the
+ * buffered event with the same key in place (its position and enqueue time are kept), and the
+ * replaced event is reported to `onDrop` with reason `'collapsed'`.
+ *
+ * ```
+ * source: -x-y-X-----|
+ * ready : -------r-r---
+ * out   : -------X-y-|
+ * ```
+ * (x and X share a type: X takes x's place at the front; x is reported as collapsed.)
+ *
+ * Collapsing happens always, not only when full; only events with `canCollapse` and `canDrop`
+ * collapse. When full and nothing collapses, the oldest droppable event is evicted
+ * (`'evicted'`). A key function that throws leaves that event uncollapsed (it is buffered as
+ * usual) and is reported to `onError`. Demand, completion, error and teardown behave as in
+ * {@link dropOldest}: one event per `ready` notification, banked while empty; buffered events are
+ * delivered before completion or error; unsubscription reports the rest as `'shutdown'`.
+ *
+ * ## Example
+ * ```ts
+ * const ready = new Subject<void>();
+ * signals$.pipe(collapseByType({ capacity: 1000, ready, collapseKey: (e) => `${e.eventType}:${String(e.payload.symbol)}` }))
+ *   .subscribe((signal) => { evaluate(signal); ready.next(); });
+ * ready.next();
+ * ```
+ *
+ * @param options `capacity`, `ready`, and optionally `collapseKey`, `name`, `onDrop`, `onError`, `scheduler`
+ * @return an operator emitting the latest event per key, in first-arrival order, one per demand
+ * @throws {LaneConfigError} when `capacity` is not a positive integer, `ready` is not an Observable or `collapseKey` is not a function
+ */
+export function collapseByType(options: CollapseByTypeOptions): MonoTypeOperatorFunction<Event> {
+  const collapseKey = options?.collapseKey;
+  return bufferOnDemand(options, (core) => new CollapseLaneBuffer({ ...core, collapseKey }));
+}

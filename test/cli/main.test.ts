@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { main, parseReplayArgs, REPLAY_HELP, UsageError } from '../../src/cli/main.js';
+import { parseSnapshot } from '../../src/state/store.js';
+
+interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[], cwd: string): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    cwd,
+    stdout: { write: (c: string) => (stdout += c) },
+    stderr: { write: (c: string) => (stderr += c) },
+  });
+  return { code, stdout, stderr };
+}
+
+const fixtures = fileURLToPath(new URL('../replay/fixtures/', import.meta.url));
+const TIMELINE_KEYS = ['at', 'from', 'to', 'cause', 'reason'];
+const STATES = ['AGGRESSIVE', 'BALANCED', 'DEFENSIVE'];
+
+describe('qts-reactive replay --json on the shipped data', () => {
+  let cwd: string;
+  let result: Captured;
+  beforeAll(async () => {
+    cwd = mkdtempSync(join(tmpdir(), 'qts-cli-'));
+    result = await run(['replay', '--json'], cwd);
+  });
+
+  it('exits 0 and prints only the JSON timeline on stdout', () => {
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const timeline = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(Array.isArray(timeline)).toBe(true);
+    expect(timeline.length).toBeGreaterThan(5);
+    for (const entry of timeline) {
+      expect(Object.keys(entry)).toEqual(TIMELINE_KEYS);
+      expect(entry['at']).toMatch(/^20(1[6-9]|2[0-6])-\d\d-\d\d$/);
+      expect(STATES).toContain(entry['from']);
+      expect(STATES).toContain(entry['to']);
+      expect(entry['from']).not.toBe(entry['to']);
+      expect(typeof entry['cause']).toBe('string');
+      expect(String(entry['reason']).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('starts from BALANCED, chains states and dates in order, and goes DEFENSIVE in the 2020 crash', () => {
+    const timeline = JSON.parse(result.stdout) as { at: string; from: string; to: string; reason: string }[];
+    expect(timeline[0]!.from).toBe('BALANCED');
+    for (let i = 1; i < timeline.length; i++) {
+      expect(timeline[i]!.from).toBe(timeline[i - 1]!.to);
+      expect(timeline[i]!.at > timeline[i - 1]!.at).toBe(true);
+    }
+    const crash = timeline.find((t) => t.at >= '2020-02-20' && t.at <= '2020-03-31' && t.to === 'DEFENSIVE');
+    expect(crash).toBeDefined();
+  });
+
+  it('writes no report in --json mode unless asked, and the state file in .state/', () => {
+    expect(existsSync(join(cwd, 'qts-replay-report.html'))).toBe(false);
+    const persisted = JSON.parse(readFileSync(join(cwd, '.state/replay-operating-state.json'), 'utf8')) as unknown;
+    const timeline = JSON.parse(result.stdout) as { to: string }[];
+    expect(parseSnapshot(persisted, 'state file').currentState).toBe(timeline.at(-1)!.to);
+  });
+
+  it('is the same timeline on a second run (the state file does not leak into the replay)', async () => {
+    const again = await run(['replay', '--json'], cwd);
+    expect(again.stdout).toBe(result.stdout);
+  });
+});
+
+describe('qts-reactive replay (human output)', () => {
+  it('prints the summary and writes the report in the working directory', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'qts-cli-'));
+    const { code, stdout, stderr } = await run(['replay', '--no-state-file'], cwd);
+    expect(code).toBe(0);
+    expect(stderr).toBe(''); // not a TTY: no progress bar
+    expect(stdout).toContain('qts-reactive replay: 2016-02-12 … 2026-02-11');
+    expect(stdout).toContain('Trading days per state:');
+    expect(stdout).toContain('index: 95 with an empty close (market holidays)');
+    expect(stdout).toContain('Report written to qts-replay-report.html');
+    const html = readFileSync(join(cwd, 'qts-replay-report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(existsSync(join(cwd, '.state'))).toBe(false);
+  });
+
+  it('reads other files with --spx/--vix, relative to the working directory', async () => {
+    const { code, stdout } = await run(['replay', '--spx', 'spx-small.csv', '--vix', 'vix-small.csv', '--no-report', '--no-state-file', '--target-cagr', '0.1'], fixtures);
+    expect(code).toBe(0);
+    expect(stdout).toContain('2020-01-01 … 2020-01-08, 5 trading days');
+    expect(stdout).toContain('target CAGR 10.0%');
+    expect(stdout).toContain('index spx-small.csv');
+  });
+
+  it('shows per-lane latency with --intraday', async () => {
+    const { code, stdout } = await run(['replay', '--spx', 'spx-small.csv', '--vix', 'vix-small.csv', '--no-report', '--no-state-file', '--intraday', '200'], fixtures);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Lanes \(\d+ synthetic intraday ticks, ~200\/day/);
+    expect(stdout).toMatch(/lane +dispatched +handled +dropped +p50 +p99 +max/);
+  });
+});
+
+describe('bad input: a clear message with file:line and a non-zero exit', () => {
+  it('a malformed row', async () => {
+    const { code, stdout, stderr } = await run(['replay', '--spx', 'spx-malformed.csv', '--vix', 'vix-small.csv', '--json'], fixtures);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('qts-reactive replay: spx-malformed.csv:3: expected 2 comma-separated fields (observation_date,SP500), got 3: "2020-01-02,101,7"\n');
+  });
+
+  it('a non-numeric value', async () => {
+    const { code, stderr } = await run(['replay', '--spx', 'spx-nonnumeric.csv', '--vix', 'vix-small.csv', '--no-report'], fixtures);
+    expect(code).toBe(1);
+    expect(stderr).toContain('spx-nonnumeric.csv:3: SP500: expected the S&P 500 close as a positive number, got "abc"');
+  });
+
+  it('a missing file', async () => {
+    const { code, stderr } = await run(['replay', '--spx', 'nope.csv', '--no-report'], fixtures);
+    expect(code).toBe(1);
+    expect(stderr).toBe('qts-reactive replay: nope.csv: expected a readable CSV file, got no such file\n');
+  });
+
+  it('files whose dates do not overlap', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qts-cli-'));
+    writeFileSync(join(dir, 'vix.csv'), 'DATE,OPEN,HIGH,LOW,CLOSE\n1999-01-04,1,1,1,20\n1999-01-05,1,1,1,21\n');
+    const { code, stderr } = await run(['replay', '--spx', join(fixtures, 'spx-small.csv'), '--vix', 'vix.csv', '--no-report'], dir);
+    expect(code).toBe(1);
+    expect(stderr).toContain('no date has a value in both files');
+    expect(stderr).toContain('vix.csv:2-3 (1999-01-04 … 1999-01-05)');
+  });
+
+  it('a bad option value or an unknown option exits 2 naming it', async () => {
+    const bad = await run(['replay', '--intraday', 'lots'], fixtures);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--intraday: expected a whole number of ticks per day from 0 to 1000000, got "lots"');
+    const unknown = await run(['replay', '--frobnicate'], fixtures);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--frobnicate'");
+    const command = await run(['rewind'], fixtures);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('expected a command (replay), got "rewind"');
+  });
+});
+
+describe('--help', () => {
+  it('documents every option', async () => {
+    const { code, stdout } = await run(['replay', '--help'], fixtures);
+    expect(code).toBe(0);
+    expect(stdout).toBe(REPLAY_HELP);
+    for (const option of ['--spx', '--vix', '--json', '--report', '--no-report', '--target-cagr', '--intraday', '--seed', '--state-file', '--no-state-file', '--help']) {
+      expect(stdout).toContain(option);
+    }
+    const top = await run(['--help'], fixtures);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('replay');
+  });
+
+  it('parseReplayArgs rejects contradictory options', () => {
+    expect(() => parseReplayArgs(['--report', 'x.html', '--no-report'])).toThrow(UsageError);
+    expect(parseReplayArgs(['--json'])).toMatchObject({ json: true, report: null, targetCagr: 0.08, intraday: 0, seed: 1 });
+    expect(parseReplayArgs([])).toMatchObject({ json: false, report: 'qts-replay-report.html' });
+  });
+});
+
+const builtCli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+describe.runIf(existsSync(builtCli))('the built bin (dist/cli/main.js, as npm start runs it)', () => {
+  it('runs from any directory on the shipped data and keeps stdout pure JSON', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'qts-bin-'));
+    const out = spawnSync(process.execPath, [builtCli, 'replay', '--json', '--no-state-file'], { cwd, encoding: 'utf8' });
+    expect(out.status).toBe(0);
+    expect(out.stderr).toBe('');
+    expect(Array.isArray(JSON.parse(out.stdout))).toBe(true);
+    expect(readFileSync(builtCli, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('exits non-zero with file:line on a malformed CSV', () => {
+    const out = spawnSync(process.execPath, [builtCli, 'replay', '--spx', 'spx-malformed.csv', '--vix', 'vix-small.csv'], { cwd: fixtures, encoding: 'utf8' });
+    expect(out.status).toBe(1);
+    expect(out.stderr).toContain('spx-malformed.csv:3:');
+  });
+});
