@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { z } from 'zod';
+import { deepFreeze, isPlainRecord } from '../config/merge.js';
 
 /** Priority lanes, highest first. The number is the lane index. */
 export const EventPriority = {
@@ -238,11 +239,6 @@ function describeJsonMismatch(value: unknown): string {
   return typeof value === 'bigint' ? 'a bigint' : `a ${typeof value}`;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /** A JSON-like copy of `value`, or an error naming the exact path (`payload.legs.1.qty`) that is not JSON-like. */
 function copyJsonValue(value: unknown, field: string, ancestors: Set<object>): JsonValue {
@@ -262,7 +258,7 @@ function copyJsonValue(value: unknown, field: string, ancestors: Set<object>): J
     ancestors.delete(value);
     return copy;
   }
-  if (isPlainObject(value)) return copyJsonRecord(value, field, ancestors);
+  if (isPlainRecord(value)) return copyJsonRecord(value, field, ancestors);
   throw new EventValidationError(
     field,
     `expected a JSON-like value (string, finite number, boolean, null, list or plain object), got ${describeJsonMismatch(value)}`,
@@ -283,7 +279,7 @@ function copyJsonRecord(value: Record<string, unknown>, field: string, ancestors
 
 /** A JSON-like copy of an event payload (never the caller's object, which stays unfrozen). */
 function copyPayload(value: unknown): EventPayload {
-  if (!isPlainObject(value)) {
+  if (!isPlainRecord(value)) {
     throw new EventValidationError('payload', `expected a plain object, got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : describeJsonMismatch(value)}`);
   }
   return copyJsonRecord(value, 'payload', new Set());
@@ -294,13 +290,6 @@ function isDeeplyFrozen(value: unknown): boolean {
   return Object.isFrozen(value) && Object.values(value).every(isDeeplyFrozen);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 function checkPriority(type: EventType, priority: EventPriority): void {
   const expected = EVENT_PRIORITY_MAP[type];

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { Subject, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { DegradationLevel, EventValidationError, createEvent, type Event, type EventType } from '../../src/event/contracts.js';
+import { EventValidationError, createEvent, type DegradationLevel, type Event, type EventType } from '../../src/event/contracts.js';
 import {
   DispatcherArgumentError,
   DispatcherStoppedError,
@@ -47,7 +47,7 @@ describe('EventDispatcher: strict priority', () => {
     const scheduler = virtual();
     const d = new EventDispatcher({ queues: { p3: unbatched } }, { scheduler });
     const log: string[] = [];
-    d.registerHandler(3, (batch) => {
+    d.registerHandler(3, () => {
       log.push(`p3 start ${scheduler.now()}`);
       return timer(50, scheduler).pipe(); // I/O that takes 50 ms
     });

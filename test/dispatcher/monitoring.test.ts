@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { timer } from 'rxjs';
+import { map, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createEvent, type Event } from '../../src/event/contracts.js';
 import { EventDispatcher } from '../../src/event/dispatcher.js';
@@ -60,8 +60,7 @@ describe('alerts', () => {
       const metrics$ = cold('-a-b-c-d-e-f-', values);
       const alerts$ = metrics$.pipe(detectAlerts(config));
       const levels = (a: DispatcherAlert): string => `${a.kind}:${a.previous}>${a.level}@${a.at}`;
-      expectObservable(alerts$.pipe((s) => new (s.constructor as never as typeof import('rxjs').Observable<string>)((o) => s.subscribe({ next: (a) => o.next(levels(a)), complete: () => o.complete() }))))
-        .toBe('---W---C-E-K-', { W: 'depth:ok>warning@1', C: 'depth:warning>critical@3', E: 'depth:critical>warning@4', K: 'depth:warning>ok@5' });
+      expectObservable(alerts$.pipe(map(levels))).toBe('---W---C-E-K-', { W: 'depth:ok>warning@1', C: 'depth:warning>critical@3', E: 'depth:critical>warning@4', K: 'depth:warning>ok@5' });
     });
   });
 

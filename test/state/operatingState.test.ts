@@ -77,7 +77,7 @@ describe('operatingState$', () => {
   });
 
   it('sends invalid input to errors$ and keeps the state stream running', () => {
-    newScheduler().run(({ cold, hot, expectObservable }) => {
+    newScheduler().run(({ hot, expectObservable }) => {
       const metrics$ = hot<TransitionMetrics>(at([[0, 'a'], [HOUR - MINUTE, 'b'], [2 * HOUR - MINUTE, 'c']]), {
         a: m({ vix: -1 }),
         b: CALM,

@@ -1,0 +1,69 @@
+import { describe, it, expect } from 'vitest';
+import { Subject } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { createEvent, type DegradationLevel, type EventType } from '../../src/event/contracts.js';
+import { EventDispatcher } from '../../src/event/dispatcher.js';
+import { SAFETY_TO_DEGRADATION, type SafetyState } from '../../src/safety/state.js';
+
+function setup() {
+  const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  const safety$ = new Subject<SafetyState>();
+  const one = { batchSize: 1, batchTimeoutMs: 0 };
+  const d = new EventDispatcher({ queues: { p1: one, p2: one, p3: one } }, { scheduler, safety$ });
+  const handled = [0, 0, 0, 0];
+  for (const p of [0, 1, 2, 3] as const) d.registerHandler(p, (batch) => void (handled[p] += batch.length));
+  const types: EventType[] = ['FILL_CONFIRMED', 'PRICE_TICK', 'STRATEGY_EVALUATE', 'LOG_WRITE'];
+  const dispatchAll = (): void => {
+    for (const type of types) void d.dispatch(createEvent(type, {}, scheduler));
+  };
+  return { scheduler, safety$, d, handled, dispatchAll };
+}
+
+describe('safety → degradation', () => {
+  const expectations: [SafetyState, DegradationLevel, number[]][] = [
+    ['NORMAL', 'NORMAL', [1, 1, 1, 1]],
+    ['WARNING', 'P3_PAUSED', [1, 1, 1, 0]],
+    ['FAIL', 'P2_P3_PAUSED', [1, 1, 0, 0]],
+    ['LOCKDOWN', 'CRITICAL_ONLY', [1, 0, 0, 0]],
+  ];
+  for (const [safety, level, handledPerLane] of expectations) {
+    it(`${safety} maps to ${level} and drains only the lanes it leaves running`, async () => {
+      const { scheduler, safety$, d, handled, dispatchAll } = setup();
+      await d.start();
+      safety$.next(safety);
+      expect(SAFETY_TO_DEGRADATION[safety]).toBe(level);
+      expect(d.degradationLevel).toBe(level);
+      dispatchAll();
+      scheduler.flush();
+      expect(handled).toEqual(handledPerLane);
+      safety$.next('NORMAL');
+      scheduler.flush();
+      expect(handled).toEqual([1, 1, 1, 1]); // paused lanes resume with nothing lost
+    });
+  }
+
+  it('applies the most severe of the manual and the safety level', async () => {
+    const { safety$, d } = setup();
+    const levels: DegradationLevel[] = [];
+    d.degradation$.subscribe((l) => levels.push(l));
+    await d.start();
+    d.setDegradationLevel('P2_P3_PAUSED');
+    safety$.next('WARNING'); // milder than manual: manual wins
+    expect(d.degradationLevel).toBe('P2_P3_PAUSED');
+    safety$.next('LOCKDOWN'); // more severe: safety wins
+    expect(d.degradationLevel).toBe('CRITICAL_ONLY');
+    d.setDegradationLevel('NORMAL'); // lifting the manual level leaves the safety level in force
+    expect(d.degradationLevel).toBe('CRITICAL_ONLY');
+    safety$.next('NORMAL');
+    expect(d.degradationLevel).toBe('NORMAL');
+    expect(levels).toEqual(['NORMAL', 'P2_P3_PAUSED', 'CRITICAL_ONLY', 'NORMAL']);
+  });
+
+  it('ignores a value that is not a safety state', async () => {
+    const { safety$, d } = setup();
+    await d.start();
+    safety$.next('FAIL');
+    safety$.next('MELTDOWN' as SafetyState);
+    expect(d.degradationLevel).toBe('P2_P3_PAUSED');
+  });
+});
