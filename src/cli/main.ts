@@ -8,6 +8,9 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/errors.js';
+import { parseEventConfig } from '../event/config.js';
+import { parseStateConfig } from '../state/config.js';
 import { ReplayInputError, parseSpxCsv, parseVixCsv, type DailySeries } from '../replay/csv.js';
 import { DEFAULT_TARGET_CAGR } from '../replay/metrics.js';
 import { createSystemPipeline } from '../replay/pipeline.js';
@@ -77,6 +80,12 @@ Options:
                       summary then shows per-lane handled / dropped / latency.  Default: 0
   --seed N            Seed of the synthetic tick generator (same seed, same run).
                       Default: 1
+  --event-config FILE A YAML file with an 'event:' block (lane capacities, policies,
+                      batching), deep-merged over the shipped config/event.yaml. P2
+                      always delivers at once so each cycle runs at 21:00 UTC.
+  --state-config FILE A YAML file with an 'operating_state:' block (thresholds,
+                      hysteresis, cooldown, confirmation), deep-merged over the
+                      shipped config/state.yaml.
   --state-file FILE   Where the file state store keeps the operating state (rewritten
                       from the initial state on every run).
                       Default: ${DEFAULT_STATE_FILE} in the working directory.
@@ -96,6 +105,8 @@ interface ReplayArgs {
   intraday: number;
   seed: number;
   stateFile: string | null;
+  eventConfig: string | null;
+  stateConfig: string | null;
 }
 
 function parseNumber(option: string, text: string, check: (n: number) => boolean, expected: string): number {
@@ -126,6 +137,8 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
         seed: { type: 'string' },
         'state-file': { type: 'string' },
         'no-state-file': { type: 'boolean' },
+        'event-config': { type: 'string' },
+        'state-config': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -146,16 +159,18 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
     intraday: v.intraday === undefined ? 0 : parseNumber('intraday', v.intraday, (n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000, 'a whole number of ticks per day from 0 to 1000000'),
     seed: v.seed === undefined ? 1 : parseNumber('seed', v.seed, (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff, 'a whole number from 0 to 4294967295'),
     stateFile: v['no-state-file'] === true ? null : (v['state-file'] ?? DEFAULT_STATE_FILE),
+    eventConfig: v['event-config'] ?? null,
+    stateConfig: v['state-config'] ?? null,
   };
 }
 
-async function readSeries(path: string, shown: string, parse: (text: string, file: string) => DailySeries): Promise<DailySeries> {
+async function readInput<T>(path: string, shown: string, what: string, parse: (text: string, file: string) => T): Promise<T> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ReplayInputError(shown, null, code === 'ENOENT' ? 'expected a readable CSV file, got no such file' : `cannot be read (${code ?? (error as Error).message})`);
+    throw new ReplayInputError(shown, null, code === 'ENOENT' ? `expected a readable ${what}, got no such file` : `expected a readable ${what}, got ${code ?? (error as Error).message}`);
   }
   return parse(text, shown);
 }
@@ -169,9 +184,11 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
   const shipped = (name: string): string => fileURLToPath(new URL(name, SHIPPED_DATA_DIR));
   const spxPath = args.spx === null ? shipped('sp500-daily.csv') : resolve(io.cwd, args.spx);
   const vixPath = args.vix === null ? shipped('vix-daily.csv') : resolve(io.cwd, args.vix);
-  const [spx, vix] = await Promise.all([
-    readSeries(spxPath, args.spx ?? 'data/sp500-daily.csv', parseSpxCsv),
-    readSeries(vixPath, args.vix ?? 'data/vix-daily.csv', parseVixCsv),
+  const [spx, vix, eventConfig, stateConfig] = await Promise.all([
+    readInput(spxPath, args.spx ?? 'data/sp500-daily.csv', 'CSV file', parseSpxCsv),
+    readInput(vixPath, args.vix ?? 'data/vix-daily.csv', 'CSV file', parseVixCsv),
+    args.eventConfig === null ? null : readInput(resolve(io.cwd, args.eventConfig), args.eventConfig, 'YAML file', parseEventConfig),
+    args.stateConfig === null ? null : readInput(resolve(io.cwd, args.stateConfig), args.stateConfig, 'YAML file', parseStateConfig),
   ]);
   const now = io.now ?? (() => performance.now());
   const progress = createProgressBar(io.stderr, now);
@@ -185,6 +202,8 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
       intradayTicksPerDay: args.intraday,
       seed: args.seed,
       stateFile: args.stateFile === null ? null : resolve(io.cwd, args.stateFile),
+      eventConfig,
+      stateConfig,
       onProgress: (done, total) => progress.update(done, total),
     });
   } finally {
@@ -221,7 +240,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`qts-reactive: ${error.message}\nRun 'qts-reactive ${command === 'replay' ? 'replay ' : ''}--help' for usage.\n`);
       return 2;
     }
-    if (error instanceof ReplayInputError) {
+    if (error instanceof ReplayInputError || error instanceof ConfigError) {
       io.stderr.write(`qts-reactive replay: ${error.message}\n`);
       return 1;
     }

@@ -24,10 +24,14 @@ import type { LaneReport, PipelineContext, ReplayPipeline, ReplayTransition } fr
 export const SIMULATED_SERVICE_MS_PER_EVENT: Readonly<Record<EventPriority, number>> = Object.freeze({ 0: 0, 1: 0.02, 2: 0, 3: 0.2 });
 
 /**
- * The dispatcher configuration of a replay, over the shipped defaults: P2 delivers each batch at
- * once (no batching window), so a trading day's evaluation cycle runs at exactly 21:00 UTC.
+ * The dispatcher configuration of a replay: `base` (default: the shipped one) with P2 delivering
+ * each batch at once (no batching window), so a trading day's evaluation cycle runs at exactly
+ * 21:00 UTC.
  */
-export const REPLAY_EVENT_CONFIG: DeepPartial<EventConfig> = { queues: { p2: { batchTimeoutMs: 0 } } };
+export function replayEventConfig(base: EventConfig | null): DeepPartial<EventConfig> {
+  const p2 = base === null ? {} : base.queues.p2;
+  return { ...base, queues: { ...base?.queues, p2: { ...p2, batchTimeoutMs: 0 } } };
+}
 
 /** Whole-run latency counts by value (virtual ms are few distinct values), for exact percentiles. */
 class LatencyCounts {
@@ -65,8 +69,8 @@ class LatencyCounts {
  */
 export function createSystemPipeline(context: PipelineContext): ReplayPipeline {
   const { scheduler } = context;
-  const dispatcher = new EventDispatcher(REPLAY_EVENT_CONFIG, { scheduler });
-  const manager = new OperatingStateManager({}, { scheduler, name: 'replay.operatingState' });
+  const dispatcher = new EventDispatcher(replayEventConfig(context.eventConfig), { scheduler });
+  const manager = new OperatingStateManager(context.stateConfig ?? {}, { scheduler, name: 'replay.operatingState' });
   const store = context.stateFile === null ? null : new JsonFileStateStore(context.stateFile);
   const transitions: ReplayTransition[] = [];
   const latencies = EVENT_PRIORITIES.map(() => new LatencyCounts());

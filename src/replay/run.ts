@@ -7,6 +7,8 @@
  */
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import type { Event, EventPriority } from '../event/contracts.js';
+import type { EventConfig } from '../event/config.js';
+import type { StateConfig } from '../state/config.js';
 import type { OperatingState } from '../state/contracts.js';
 import type { DailySeries } from './csv.js';
 import { cycleTimeMs, dailyEvents, planIntradayBursts, seededRandom, tickEvents, type PayloadShapes } from './events.js';
@@ -61,6 +63,10 @@ export interface PipelineContext {
   readonly scheduler: VirtualTimeScheduler;
   /** Where the state store should persist, or null for no file. */
   readonly stateFile: string | null;
+  /** The dispatcher's configuration, or null for the shipped defaults. */
+  readonly eventConfig: EventConfig | null;
+  /** The state manager's configuration, or null for the shipped defaults. */
+  readonly stateConfig: StateConfig | null;
 }
 
 /** Builds the pipeline for one run; called with the clock at 00:00 UTC of day 0. */
@@ -82,6 +88,10 @@ export interface ReplayOptions {
   readonly seed?: number;
   /** Where the state store persists the operating state, or null for no file. */
   readonly stateFile?: string | null;
+  /** The dispatcher's configuration (default: the shipped `config/event.yaml`). */
+  readonly eventConfig?: EventConfig | null;
+  /** The state manager's configuration (default: the shipped `config/state.yaml`). */
+  readonly stateConfig?: StateConfig | null;
   /** Called after each trading day with (days done, total days). */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -136,7 +146,12 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
 
   const scheduler = new VirtualTimeScheduler(VirtualAction, Infinity);
   scheduler.frame = first.day.dateMs;
-  const pipeline = await options.pipeline({ scheduler, stateFile: options.stateFile ?? null });
+  const pipeline = await options.pipeline({
+    scheduler,
+    stateFile: options.stateFile ?? null,
+    eventConfig: options.eventConfig ?? null,
+    stateConfig: options.stateConfig ?? null,
+  });
   const initialState = pipeline.currentState();
   const stateByDay: OperatingState[] = [];
   const tradingDaysInState: Record<OperatingState, number> = { AGGRESSIVE: 0, BALANCED: 0, DEFENSIVE: 0 };

@@ -7,7 +7,6 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import {
-  manualOverrideSchema,
   operatingStateSchema,
   PERSISTED_STATE_FORMAT,
   persistedOperatingStateSchema,
@@ -87,7 +86,6 @@ export function parsePersistedSnapshot(value: unknown, source = 'snapshot'): Per
   if (!result.success) throw issueToError(source, result.error, value);
   const s = result.data as PersistedOperatingState;
   if (s.override !== null) {
-    manualOverrideSchema.parse(s.override);
     if (s.override.expiryTime <= s.override.overrideTime) {
       throw new SnapshotError(source, 'override.expiryTime', `expected after overrideTime ${s.override.overrideTime}, got ${s.override.expiryTime}`);
     }

@@ -39,8 +39,8 @@ function checkSink(value: unknown, option: string): void {
  * The shared body of the lane buffer cores.
  *
  * Queued events live in two FIFO rings, `droppable` (`canDrop: true`) and `kept` (`canDrop: false`),
- * each entry stamped with an arrival number; `poll` takes whichever head arrived first, so the
- * lane's FIFO order is the merge of the two. Splitting them is what keeps "evict the oldest
+ * each undroppable entry marked with how many droppable events arrived before it; `poll` takes
+ * whichever head arrived first, so the lane's FIFO order is the merge of the two. Splitting them is what keeps "evict the oldest
  * droppable" O(1) even when undroppable events sit at the head: the oldest droppable event is
  * always the head of `droppable`, never found by scanning. Events that find no room and may not be
  * dropped wait in `held`, in arrival order, and `poll` admits them one for one into freed room.
@@ -61,7 +61,6 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   private readonly onDrop: ((record: DropRecord) => void) | undefined;
   private readonly onRelease: ((event: Event) => void) | undefined;
   private readonly onError: ((error: unknown, failure: SinkFailure) => void) | undefined;
-  private arrivals = 0;
   protected offeredCount = 0;
   private deliveredCount = 0;
   protected evictedCount = 0;
@@ -86,9 +85,9 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     this.onDrop = options.onDrop;
     this.onRelease = options.onRelease;
     this.onError = options.onError;
-    this.droppable = new EventRing(this.capacity, keyed);
-    this.kept = new EventRing(this.capacity, false);
-    this.held = new EventRing(Number.POSITIVE_INFINITY, false);
+    this.droppable = new EventRing(keyed, false);
+    this.kept = new EventRing(false, true);
+    this.held = new EventRing(false, false);
   }
 
   /** Offers an event arriving at `now` (epoch ms) and says what became of it. */
@@ -138,7 +137,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     if (kept.size === 0) {
       if (droppable.size === 0) return undefined;
       ring = droppable;
-    } else if (droppable.size === 0 || kept.headSeq() < droppable.headSeq()) {
+    } else if (droppable.size === 0 || kept.headMark() <= droppable.headPosition) {
       ring = kept;
     } else {
       ring = droppable;
@@ -171,15 +170,26 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     return withdrawn;
   }
 
-  /** Appends `event` to the ring its `canDrop` flag selects, stamped with the next arrival number. */
+  /**
+   * Appends `event` to the ring its `canDrop` flag selects. An undroppable event is marked with
+   * the droppable ring's tail position: it is due once every droppable event that arrived before
+   * it has left (delivered or evicted).
+   */
   protected enqueue(event: Event, now: number, key?: string): void {
-    if (event.canDrop) this.droppable.push(event, now, this.arrivals++, key);
-    else this.kept.push(event, now, this.arrivals++);
+    if (event.canDrop) {
+      if (key === undefined) this.droppable.push(event, now);
+      else this.droppable.pushKeyed(event, now, key);
+    } else {
+      this.kept.pushMarked(event, now, this.droppable.tailPosition);
+    }
   }
 
-  /** Appends `event` to the kept ring whatever its flags (BLOCK never drops anything). */
+  /**
+   * Appends `event` to the kept ring whatever its flags (BLOCK never drops anything). Its order
+   * mark is not written: under BLOCK the droppable ring stays empty, so marks are never compared.
+   */
   protected enqueueKept(event: Event, now: number): void {
-    this.kept.push(event, now, this.arrivals++);
+    this.kept.push(event, now);
   }
 
   /**
@@ -206,7 +216,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
 
   /** Puts `event` at the back of the held FIFO; it keeps `now` as its enqueue time when admitted. */
   protected hold(event: Event, now: number): OfferOutcome {
-    this.held.push(event, now, 0);
+    this.held.push(event, now);
     this.blockedCount++;
     return OfferOutcome.HELD;
   }
@@ -240,14 +250,14 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     const droppable = this.droppable;
     const kept = this.kept;
     if (kept.size === 0) return droppable.size === 0 ? undefined : droppable;
-    if (droppable.size === 0 || kept.headSeq() < droppable.headSeq()) return kept;
+    if (droppable.size === 0 || kept.headMark() <= droppable.headPosition) return kept;
     return droppable;
   }
 
   /** Admits the first held event into the room one `poll` freed; it keeps its arrival time. */
   private releaseHeld(): void {
     const event = this.held.shift();
-    this.kept.push(event, this.held.lastShiftedAt, this.arrivals++);
+    this.kept.pushMarked(event, this.held.lastShiftedAt, this.droppable.tailPosition);
     this.releasedCount++;
     const onRelease = this.onRelease;
     if (onRelease === undefined) return;

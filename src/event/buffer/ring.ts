@@ -1,59 +1,79 @@
 /**
- * The FIFO storage under every lane buffer core: a growable ring of events with parallel typed
- * arrays for enqueue times and arrival sequence numbers, and an optional key index for collapsing.
+ * The FIFO storage under every lane buffer core: a growable power-of-two ring of events with a
+ * parallel typed array of enqueue times, an optional array of order marks and an optional key
+ * index for collapsing.
  */
 import type { Event } from '../contracts.js';
 
 const INITIAL_SLOTS = 16;
 
 /**
- * A FIFO ring of events that grows by doubling up to `limit` slots (so a 50 000-slot lane costs
- * nothing until it fills) and never shifts an array.
+ * A FIFO ring of events that grows by doubling (so a 50 000-slot lane costs nothing until it
+ * fills) and never shifts an array. Slots are a power of two, so wrapping is a mask. The owner
+ * bounds how many events it pushes; the ring only grows.
  *
- * Keyed rings keep a `Map` from collapse key to the event's absolute position (a count of pushes,
- * not a slot), so the index survives growth and wrap-around; the head's key is removed from the map
- * when it leaves the ring.
+ * Positions are absolute: the n-th event ever pushed has position n, whatever slot it sits in, so
+ * a position stays valid across growth and wrap-around. Keyed rings keep a `Map` from collapse
+ * key to position; the head's key leaves the map when the head leaves the ring. Marked rings
+ * store one number per event (the owner's order mark, e.g. "how many events of the other ring
+ * arrived before this one").
  */
 export class EventRing {
   private events: (Event | undefined)[];
   private times: Float64Array;
-  private seqs: Float64Array;
+  private marks: Float64Array | undefined;
   private keys: (string | undefined)[] | undefined;
   private readonly index: Map<string, number> | undefined;
+  private mask: number;
   private head = 0;
   /** Absolute position of the head: how many events ever left the ring. */
-  private headPosition = 0;
+  headPosition = 0;
   /** Events in the ring. */
   size = 0;
   /** Enqueue time of the event the last `shift` returned. */
   lastShiftedAt = Number.NaN;
 
-  constructor(
-    /** Most slots the ring may ever use (`Infinity` for an unbounded ring). */
-    readonly limit: number,
-    keyed: boolean,
-  ) {
-    const slots = Math.min(limit, INITIAL_SLOTS);
-    this.events = new Array<Event | undefined>(slots);
-    this.times = new Float64Array(slots);
-    this.seqs = new Float64Array(slots);
-    this.keys = keyed ? new Array<string | undefined>(slots) : undefined;
+  constructor(keyed: boolean, marked: boolean) {
+    this.events = new Array<Event | undefined>(INITIAL_SLOTS);
+    this.times = new Float64Array(INITIAL_SLOTS);
+    this.marks = marked ? new Float64Array(INITIAL_SLOTS) : undefined;
+    this.keys = keyed ? new Array<string | undefined>(INITIAL_SLOTS) : undefined;
     this.index = keyed ? new Map() : undefined;
+    this.mask = INITIAL_SLOTS - 1;
   }
 
-  /** Appends `event` enqueued at `time` with arrival number `seq`, indexed under `key` if given. */
-  push(event: Event, time: number, seq: number, key?: string): void {
-    let length = this.events.length;
-    if (this.size === length) length = this.grow();
-    let slot = this.head + this.size;
-    if (slot >= length) slot -= length;
+  /** Absolute position the next pushed event will get. */
+  get tailPosition(): number {
+    return this.headPosition + this.size;
+  }
+
+  /** Appends `event` enqueued at `time`. */
+  push(event: Event, time: number): void {
+    if (this.size > this.mask) this.grow();
+    const slot = (this.head + this.size) & this.mask;
     this.events[slot] = event;
     this.times[slot] = time;
-    this.seqs[slot] = seq;
-    if (key !== undefined && this.keys !== undefined) {
-      this.keys[slot] = key;
-      this.index!.set(key, this.headPosition + this.size);
-    }
+    this.size++;
+  }
+
+  /** Appends `event` enqueued at `time` with the order mark `mark` (marked rings only). */
+  pushMarked(event: Event, time: number, mark: number): void {
+    if (this.size > this.mask) this.grow();
+    const slot = (this.head + this.size) & this.mask;
+    this.events[slot] = event;
+    this.times[slot] = time;
+    this.marks![slot] = mark;
+    this.size++;
+  }
+
+  /** Appends `event` enqueued at `time`, indexed under `key` (keyed rings only). */
+  pushKeyed(event: Event, time: number, key: string): void {
+    if (this.size > this.mask) this.grow();
+    const slot = (this.head + this.size) & this.mask;
+    this.events[slot] = event;
+    this.times[slot] = time;
+    this.keys![slot] = key;
+    this.index!.set(key, this.headPosition + this.size);
     this.size++;
   }
 
@@ -70,7 +90,7 @@ export class EventRing {
         this.index!.delete(key);
       }
     }
-    this.head = slot + 1 === this.events.length ? 0 : slot + 1;
+    this.head = (slot + 1) & this.mask;
     this.headPosition++;
     this.size--;
     return event;
@@ -81,9 +101,9 @@ export class EventRing {
     return this.size === 0 ? undefined : this.events[this.head];
   }
 
-  /** Arrival number of the head; only meaningful when `size > 0`. */
-  headSeq(): number {
-    return this.seqs[this.head]!;
+  /** Order mark of the head (marked rings only); only meaningful when `size > 0`. */
+  headMark(): number {
+    return this.marks![this.head]!;
   }
 
   /** Enqueue time of the head; only meaningful when `size > 0`. */
@@ -93,40 +113,37 @@ export class EventRing {
 
   /** Absolute position of the queued event indexed under `key`, or -1. */
   positionOf(key: string): number {
-    return this.index?.get(key) ?? -1;
+    return this.index!.get(key) ?? -1;
   }
 
   /** Puts `event` in place of the event at absolute `position` (keeping its time and order); returns the replaced event. */
   replaceAt(position: number, event: Event): Event {
-    let slot = this.head + (position - this.headPosition);
-    if (slot >= this.events.length) slot -= this.events.length;
+    const slot = (this.head + (position - this.headPosition)) & this.mask;
     const replaced = this.events[slot]!;
     this.events[slot] = event;
     return replaced;
   }
 
-  /** Doubles the storage (up to `limit`), unrolling the ring to start at slot 0. Returns the new length. */
-  private grow(): number {
-    const length = this.events.length;
-    if (length >= this.limit) throw new RangeError(`EventRing: full at ${length} slots`);
-    const grown = Math.min(this.limit, length * 2);
+  /** Doubles the storage, unrolling the ring to start at slot 0. */
+  private grow(): void {
+    const length = this.mask + 1;
+    const grown = length * 2;
     const events = new Array<Event | undefined>(grown);
     const times = new Float64Array(grown);
-    const seqs = new Float64Array(grown);
+    const marks = this.marks === undefined ? undefined : new Float64Array(grown);
     const keys = this.keys === undefined ? undefined : new Array<string | undefined>(grown);
     for (let i = 0; i < this.size; i++) {
-      let from = this.head + i;
-      if (from >= length) from -= length;
+      const from = (this.head + i) & this.mask;
       events[i] = this.events[from];
       times[i] = this.times[from]!;
-      seqs[i] = this.seqs[from]!;
+      if (marks !== undefined) marks[i] = this.marks![from]!;
       if (keys !== undefined) keys[i] = this.keys![from];
     }
     this.events = events;
     this.times = times;
-    this.seqs = seqs;
+    this.marks = marks;
     this.keys = keys;
+    this.mask = grown - 1;
     this.head = 0;
-    return grown;
   }
 }

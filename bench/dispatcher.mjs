@@ -1,0 +1,303 @@
+// Dispatcher benchmark: every contender side by side in one run, each measurement in a fresh
+// child process. Run with `npm run bench` (builds first) or `node --expose-gc bench/dispatcher.mjs`.
+//   W1  1 000 000 events (1 % P0, 60 % P1, 20 % P2, 19 % P3), 1 000 per setImmediate tick, trivial
+//       handlers → events/s and ratio to the floor.
+//   W2  200 000 P3 enqueued at once, 2 µs busy handler, one P0 every 1 ms from a timer →
+//       P0 arrival-to-handled p50 / p99 / max (arrival = the timer callback, before enqueue).
+//   MEM P3 floods of 1 000 000 and 10 000 000 events into qts-reactive → peak heap.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+
+const self = fileURLToPath(import.meta.url);
+const argv = process.argv.slice(2);
+
+// ── orchestration ────────────────────────────────────────────────────────────────────────────
+const rounds = Number(argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
+function child(workload, contender, size, flags = []) {
+  const r = spawnSync(process.execPath, ['--expose-gc', ...flags, self, '--child', workload, contender, String(size)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`${workload}/${contender} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+
+console.log(`dispatcher bench — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), rounds ${rounds} (medians)`);
+
+const W1 = [
+  ['floor', 1_000_000],
+  ['merge', 1_000_000],
+  ['concatMap', 1_000_000],
+  ['p-queue', 1_000_000],
+  ['qts-reactive', 1_000_000],
+];
+const w1 = {};
+for (const [name, n] of W1) {
+  const runs = [];
+  for (let r = 0; r < rounds; r++) runs.push(child('w1', name, n));
+  w1[name] = { rate: median(runs.map((x) => x.rate)), handled: runs[0].handled, n };
+}
+console.log('\nW1: 1 000 000 events, 1 000 per setImmediate tick, trivial handlers');
+console.log('contender      | events/s      | × floor | handled');
+for (const [name] of W1) {
+  const { rate, handled } = w1[name];
+  console.log(`${name.padEnd(14)} | ${Math.round(rate).toLocaleString('en').padStart(13)} | ${(rate / w1.floor.rate).toFixed(2).padStart(7)} | ${handled}`);
+}
+console.log(`qts-reactive / p-queue = ${(w1['qts-reactive'].rate / w1['p-queue'].rate).toFixed(1)}×`);
+
+const W2 = [
+  ['floor', []],
+  ['merge', []],
+  ['concatMap', []],
+  ['p-queue', []],
+  ['qts-reactive', []],
+  ['qts-reactive', ['--single-threaded-gc']],
+];
+console.log('\nW2: 200 000 P3 at once (2 µs handler) + one P0 per 1 ms timer: P0 arrival → handled, ms');
+console.log('contender                          | p50      | p99      | max      | P0 samples | flood drained in');
+for (const [name, flags] of W2) {
+  const n = name === 'concatMap' ? 1 : rounds;
+  const runs = [];
+  for (let r = 0; r < n; r++) runs.push(child('w2', name, 200_000, flags));
+  const pick = (k) => median(runs.map((x) => x[k]));
+  const label = `${name}${flags.length ? ' ' + flags.join(' ') : ''}${n === 1 ? ' (1 round)' : ''}`;
+  console.log(
+    `${label.padEnd(34)} | ${pick('p50').toFixed(3).padStart(8)} | ${pick('p99').toFixed(3).padStart(8)} | ${pick('max').toFixed(3).padStart(8)} | ${String(pick('samples')).padStart(10)} | ${pick('floodMs').toFixed(0)} ms`,
+  );
+}
+
+console.log('\nMEM: P3 flood into qts-reactive (lane bounded at 50 000, SAMPLE 0.1): peak heap above baseline');
+for (const n of [1_000_000, 10_000_000]) {
+  const r = child('mem', 'qts-reactive', n);
+  console.log(`${n.toLocaleString('en').padStart(10)} events | peak +${(r.peakBytes / 1048576).toFixed(1)} MiB | handled ${r.handled} | dropped ${r.dropped} | queued at end ${r.queued}`);
+}
+
+}
+
+// ── children ─────────────────────────────────────────────────────────────────────────────────
+async function runChild(workload, contender, size) {
+  if (workload === 'w1') return w1Child(contender, size);
+  if (workload === 'w2') return w2Child(contender, size);
+  return memChild(size);
+}
+
+function priorityOf(i) {
+  const r = i % 100; // 1 % P0, 60 % P1, 20 % P2, 19 % P3, interleaved deterministically
+  return r === 0 ? 0 : r <= 60 ? 1 : r <= 80 ? 2 : 3;
+}
+
+async function makeQtsEvents(count, priorities) {
+  const { createEvent } = await import('../dist/index.js');
+  const types = ['FILL_CONFIRMED', 'PRICE_TICK', 'STRATEGY_EVALUATE', 'LOG_WRITE'];
+  // A pool of distinct events per priority, reused (building 1M events is not what is measured).
+  const pools = types.map((type, p) => Array.from({ length: 2048 }, () => createEvent(type, p === 2 ? { canCollapse: false } : {})));
+  const out = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const p = priorities(i);
+    out[i] = pools[p][i & 2047];
+  }
+  return out;
+}
+
+/** The floor: four growable ring-buffer lanes, strict priority, 1 ms slices yielding with setImmediate. */
+function createFloor(handler) {
+  const lanes = [0, 1, 2, 3].map(() => ({ buf: new Array(1 << 12), head: 0, size: 0 }));
+  let scheduled = false;
+  function push(lane, e) {
+    if (lane.size === lane.buf.length) {
+      const bigger = new Array(lane.buf.length * 2);
+      for (let i = 0; i < lane.size; i++) bigger[i] = lane.buf[(lane.head + i) & (lane.buf.length - 1)];
+      lane.buf = bigger;
+      lane.head = 0;
+    }
+    lane.buf[(lane.head + lane.size) & (lane.buf.length - 1)] = e;
+    lane.size++;
+  }
+  function drain() {
+    scheduled = false;
+    const end = performance.now() + 1;
+    let n = 0;
+    for (;;) {
+      let lane;
+      for (let p = 0; p < 4; p++) if (lanes[p].size > 0) { lane = lanes[p]; break; }
+      if (lane === undefined) return;
+      const e = lane.buf[lane.head];
+      lane.buf[lane.head] = undefined;
+      lane.head = (lane.head + 1) & (lane.buf.length - 1);
+      lane.size--;
+      handler(e);
+      if ((++n & 63) === 0 && performance.now() >= end) {
+        scheduled = true;
+        setImmediate(drain);
+        return;
+      }
+    }
+  }
+  return (e) => {
+    push(lanes[e.priority], e);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(drain);
+    }
+  };
+}
+
+async function createContender(name, onEvent, config = {}) {
+  // Returns { put(e), handlerFor batches } — each contender delivers to onEvent(e).
+  if (name === 'floor') return { put: createFloor(onEvent) };
+  const rx = await import('rxjs');
+  if (name === 'merge' || name === 'concatMap') {
+    const subjects = [0, 1, 2, 3].map(() => new rx.Subject());
+    const merged = rx.merge(...subjects);
+    if (name === 'merge') merged.subscribe(onEvent);
+    else merged.pipe(rx.concatMap(async (e) => onEvent(e))).subscribe();
+    return { put: (e) => subjects[e.priority].next(e) };
+  }
+  if (name === 'p-queue') {
+    const { default: PQueue } = await import('p-queue');
+    const queue = new PQueue({ concurrency: 1 });
+    return { put: (e) => void queue.add(() => onEvent(e), { priority: 3 - e.priority }) };
+  }
+  const { EventDispatcher } = await import('../dist/index.js');
+  const d = new EventDispatcher(config);
+  for (const p of [0, 1, 2, 3]) d.registerHandler(p, (batch) => { for (let i = 0; i < batch.length; i++) onEvent(batch[i]); });
+  await d.start();
+  // dispatch() is the imperative entry; it returns a shared resolved promise unless a P0 must wait.
+  return { put: (e) => void d.dispatch(e), dispatcher: d };
+}
+
+// Lanes large enough that nothing is dropped (the other contenders' queues are unbounded), and no
+// batch waits for a window: a partial batch leaves in the turn it was queued.
+const zeroTimeouts = {
+  queues: {
+    p1: { capacity: 1_048_576, batchTimeoutMs: 0 },
+    p2: { capacity: 1_048_576, batchTimeoutMs: 0 },
+    p3: { capacity: 1_048_576, batchTimeoutMs: 0 },
+  },
+};
+
+async function w1Child(name, total) {
+  const events = name === 'qts-reactive' ? await makeQtsEvents(total, priorityOf) : Array.from({ length: total }, (_, i) => ({ priority: priorityOf(i) }));
+  let handled = 0;
+  let done;
+  const finished = new Promise((resolve) => (done = resolve));
+  const onEvent = () => {
+    if (++handled === total) done(performance.now());
+  };
+  const { put } = await createContender(name, onEvent, zeroTimeouts);
+  global.gc?.();
+  const start = performance.now();
+  let i = 0;
+  (function produce() {
+    const end = Math.min(i + 1000, total);
+    for (; i < end; i++) put(events[i]);
+    if (i < total) setImmediate(produce);
+  })();
+  const endAt = await finished;
+  return { rate: total / ((endAt - start) / 1000), handled };
+}
+
+/** ~2 µs of arithmetic whatever the call site: the iteration count is calibrated once, no clock inside. */
+function calibrateBusy() {
+  let sink = 0;
+  const busy = (iterations) => {
+    let x = 0;
+    for (let k = 0; k < iterations; k++) x = (x * 31 + k) | 0;
+    sink ^= x;
+  };
+  let iterations = 1000;
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    for (let r = 0; r < 2000; r++) busy(iterations);
+    const perCall = ((performance.now() - t0) * 1000) / 2000;
+    iterations = Math.max(1, Math.round((iterations * 2) / perCall));
+  }
+  return () => busy(iterations) ?? sink;
+}
+
+async function w2Child(name, floodSize) {
+  const busy = calibrateBusy();
+  const p3Events = name === 'qts-reactive' ? await makeQtsEvents(floodSize, () => 3) : Array.from({ length: floodSize }, () => ({ priority: 3 }));
+  const p0Pool = name === 'qts-reactive' ? await makeQtsEvents(4096, () => 0) : Array.from({ length: 4096 }, () => ({ priority: 0 }));
+  const latencies = new Float64Array(65536);
+  const arrivals = new Map();
+  let samples = 0;
+  let p3Left = floodSize;
+  let floodEnd = 0;
+  let doneFlood;
+  const floodDrained = new Promise((resolve) => (doneFlood = resolve));
+  const onEvent = (e) => {
+    if (e.priority === 0) {
+      const at = arrivals.get(e);
+      if (at !== undefined) {
+        latencies[samples++] = performance.now() - at;
+        arrivals.delete(e);
+      }
+    } else {
+      busy();
+      if (--p3Left === 0) {
+        floodEnd = performance.now();
+        doneFlood();
+      }
+    }
+  };
+  // The P3 lane must hold the whole flood for the comparison to be like for like.
+  const config = {
+    queues: { p3: { capacity: 262_144, batchTimeoutMs: 0 }, p1: { batchTimeoutMs: 0 }, p2: { batchTimeoutMs: 0 } },
+  };
+  const { put } = await createContender(name, onEvent, config);
+  global.gc?.();
+  let next = 0;
+  const start = performance.now();
+  const timer = setInterval(() => {
+    const e = p0Pool[next++ & 4095];
+    arrivals.set(e, performance.now());
+    put(e);
+  }, 1);
+  for (let i = 0; i < floodSize; i++) put(p3Events[i]);
+  await floodDrained;
+  clearInterval(timer);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const sorted = Array.from(latencies.subarray(0, samples)).sort((a, b) => a - b);
+  const rank = (f) => sorted[Math.max(0, Math.ceil(f * sorted.length) - 1)] ?? NaN;
+  return { p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1] ?? NaN, samples, floodMs: floodEnd - start };
+}
+
+async function memChild(total) {
+  const { EventDispatcher, createEvent } = await import('../dist/index.js');
+  const rx = await import('rxjs');
+  const pool = Array.from({ length: 4096 }, () => createEvent('LOG_WRITE'));
+  const d = new EventDispatcher({ queues: { p3: { batchTimeoutMs: 0 } } });
+  let handled = 0;
+  let dropped = 0;
+  d.drops$.subscribe(() => dropped++);
+  d.registerHandler(3, (batch) => void (handled += batch.length));
+  await d.start();
+  const input = new rx.Subject();
+  d.ingest(input);
+  global.gc?.();
+  const baseline = process.memoryUsage().heapUsed;
+  let peak = baseline;
+  // The whole flood in one synchronous burst, as a runaway producer would send it.
+  for (let i = 0; i < total; i++) {
+    input.next(pool[i & 4095]);
+    if ((i & 0xffff) === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }
+  peak = Math.max(peak, process.memoryUsage().heapUsed);
+  const queued = d.sampleMetrics().lanes[3].depth;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return { peakBytes: peak - baseline, handled, dropped, queued };
+}
+
+if (argv[0] === '--child') {
+  const [, workload, contender, size] = argv;
+  const result = await runChild(workload, contender, Number(size));
+  process.stdout.write(JSON.stringify(result) + '\n');
+  process.exit(0);
+} else {
+  await main();
+}
