@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors.js';
 import { parseEventConfig } from '../event/config.js';
 import { parseStateConfig } from '../state/config.js';
-import { ReplayInputError, parseSpxCsv, parseVixCsv, type DailySeries } from '../replay/csv.js';
+import { ReplayInputError, parseSpxCsv, parseVixCsv } from '../replay/csv.js';
 import { DEFAULT_TARGET_CAGR } from '../replay/metrics.js';
 import { createSystemPipeline } from '../replay/pipeline.js';
 import { renderReport } from '../replay/report.js';

@@ -326,18 +326,19 @@ export class PriorityMerge {
     const enqueuedAt = lane.enqueuedAt;
     const limit = lane.batchSize;
     const now = this.now;
-    const batch: Event[] = [];
+    const planned = Math.min(buffer.size, limit);
+    if (planned === 0) return 0;
+    // Sized up front: one allocation per batch, no growth while filling.
+    const batch = new Array<Event>(planned);
     let count = 0;
     for (;;) {
-      const event = buffer.poll(now);
-      if (event === undefined) break;
-      batch.push(event);
+      const event = buffer.poll(now)!;
+      batch[count] = event;
       enqueuedAt[count++] = buffer.lastPolledEnqueuedAt;
-      if (count >= limit || !event.canBatch) break;
-      const next = buffer.peek();
-      if (next === undefined || !next.canBatch) break;
+      if (count === planned || !event.canBatch) break;
+      if (buffer.peek()?.canBatch === false) break;
     }
-    if (count === 0) return 0;
+    if (count < planned) batch.length = count;
     lane.lastTurnAt = now;
     lane.lastFlushAt = now;
     lane.inFlight++;

@@ -152,8 +152,8 @@ function describe(reading: AlertReading, previous: AlertLevel): string {
  * warning or critical, moving between them, or clearing back to ok).
  *
  * ```
- * depth : --10--60--60--90--60--10--     p0Depth: warning 50, critical 80
- * alerts: ------W-------C---W---ok--
+ * depth : -a-b-c-d-e-f-     P0 depth a 10, b 60, c 60, d 90, e 60, f 10 (warning 50, critical 80)
+ * alerts: ---W---C-E-K-     W entered warning, C critical, E eased to warning, K cleared (ok)
  * ```
  *
  * @param config thresholds and budgets

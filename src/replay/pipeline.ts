@@ -5,8 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Subject, timer, type Observable } from 'rxjs';
-import { tap } from 'rxjs/operators';
+import { Subject, tap, timer, type Observable } from 'rxjs';
 import { instrument } from '../debug/instrument.js';
 import { EVENT_PRIORITIES, type Event, type EventPriority } from '../event/contracts.js';
 import type { DeepPartial, EventConfig } from '../event/config.js';

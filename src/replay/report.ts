@@ -195,6 +195,7 @@ svg .marker-dot { stroke: #fff; stroke-width: 1.5; }
 table { border-collapse: collapse; margin: 4px 0; }
 th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #e1e5ec; vertical-align: top; }
 th { background: #f3f5f8; }
+#transitions td:first-child { white-space: nowrap; }
 td.state-AGGRESSIVE { color: ${STATE_COLOURS.AGGRESSIVE.mark}; font-weight: 600; }
 td.state-BALANCED { color: ${STATE_COLOURS.BALANCED.mark}; font-weight: 600; }
 td.state-DEFENSIVE { color: ${STATE_COLOURS.DEFENSIVE.mark}; font-weight: 600; }

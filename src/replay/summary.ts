@@ -68,7 +68,7 @@ export function formatSummary(result: ReplayResult): string {
   out.push('Skipped rows:');
   out.push(`  index: ${s.spxEmpty} with an empty close (market holidays), ${s.spxUnmatched} with no VIX close that date, ${s.spxOutsideRange} outside the VIX file's dates`);
   out.push(`  VIX:   ${s.vixEmpty} with an empty close, ${s.vixUnmatched} with no index close that date, ${s.vixOutsideRange} outside the index file's dates`);
-  return out.join('\n') + '\n';
+  return out.map((line) => line.trimEnd()).join('\n') + '\n';
 }
 
 /** A writable stream as far as the progress bar needs one. */

@@ -100,6 +100,27 @@ describe('qts-reactive replay (human output)', () => {
     expect(stdout).toContain('index spx-small.csv');
   });
 
+  it('--json --report FILE writes the report and says so on stderr, keeping stdout pure JSON', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'qts-cli-'));
+    const spx = join(fixtures, 'spx-small.csv');
+    const vix = join(fixtures, 'vix-small.csv');
+    const { code, stdout, stderr } = await run(['replay', '--json', '--report', 'r.html', '--spx', spx, '--vix', vix, '--no-state-file'], cwd);
+    expect(code).toBe(0);
+    // VIX 31 on 2020-01-06 proposes DEFENSIVE (5 d 21 h in BALANCED: hysteresis passed); VIX 40.5 on
+    // 2020-01-07 confirms it.
+    expect(JSON.parse(stdout)).toEqual([
+      {
+        at: '2020-01-07',
+        from: 'BALANCED',
+        to: 'DEFENSIVE',
+        cause: 'RULE',
+        reason: 'BALANCED_TO_DEFENSIVE: drawdownPct 0.136364 > 0.1, vix 40.5 > 30, marketCircuitBreaker true = true',
+      },
+    ]);
+    expect(stderr).toBe('Report written to r.html\n');
+    expect(readFileSync(join(cwd, 'r.html'), 'utf8')).toContain('2020-01-01 – 2020-01-08');
+  });
+
   it('shows per-lane latency with --intraday', async () => {
     const { code, stdout } = await run(['replay', '--spx', 'spx-small.csv', '--vix', 'vix-small.csv', '--no-report', '--no-state-file', '--intraday', '200'], fixtures);
     expect(code).toBe(0);

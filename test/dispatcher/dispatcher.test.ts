@@ -111,7 +111,7 @@ describe('EventDispatcher: degradation', () => {
       const scheduler = virtual();
       const d = new EventDispatcher({ queues: { p1: unbatched, p2: unbatched, p3: unbatched } }, { scheduler });
       const handled = [0, 0, 0, 0];
-      for (const p of [0, 1, 2, 3] as const) d.registerHandler(p, (batch) => void (handled[p] += batch.length));
+      for (const p of [0, 1, 2, 3] as const) d.registerHandler(p, (batch) => void (handled[p]! += batch.length));
       await d.start();
       d.setDegradationLevel(level);
       expect(d.degradationLevel).toBe(level);

@@ -54,10 +54,9 @@ describe('alerts', () => {
 
   it('emits on entering and on clearing a level, not on every sample', () => {
     virtual().run(({ cold, expectObservable }) => {
-      // depth : 10 60 60 90 60 10   (p0Depth warning 50, critical 80)
       const depths = [10, 60, 60, 90, 60, 10];
       const values = Object.fromEntries(depths.map((d, i) => [String.fromCharCode(97 + i), sample(i, d)]));
-      const metrics$ = cold('-a-b-c-d-e-f-', values);
+      const metrics$ = cold('-a-b-c-d-e-f-', values); // P0 depth a 10, b 60, c 60, d 90, e 60, f 10
       const alerts$ = metrics$.pipe(detectAlerts(config));
       const levels = (a: DispatcherAlert): string => `${a.kind}:${a.previous}>${a.level}@${a.at}`;
       expectObservable(alerts$.pipe(map(levels))).toBe('---W---C-E-K-', { W: 'depth:ok>warning@1', C: 'depth:warning>critical@3', E: 'depth:critical>warning@4', K: 'depth:warning>ok@5' });

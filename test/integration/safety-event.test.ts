@@ -11,7 +11,7 @@ function setup() {
   const one = { batchSize: 1, batchTimeoutMs: 0 };
   const d = new EventDispatcher({ queues: { p1: one, p2: one, p3: one } }, { scheduler, safety$ });
   const handled = [0, 0, 0, 0];
-  for (const p of [0, 1, 2, 3] as const) d.registerHandler(p, (batch) => void (handled[p] += batch.length));
+  for (const p of [0, 1, 2, 3] as const) d.registerHandler(p, (batch) => void (handled[p]! += batch.length));
   const types: EventType[] = ['FILL_CONFIRMED', 'PRICE_TICK', 'STRATEGY_EVALUATE', 'LOG_WRITE'];
   const dispatchAll = (): void => {
     for (const type of types) void d.dispatch(createEvent(type, {}, scheduler));

@@ -21,7 +21,7 @@ describe('the HTML report in headless Chromium', () => {
     result = await runReplay({ ...shippedSeries(), pipeline: createSystemPipeline });
     mkdirSync(artifacts, { recursive: true });
     const file = new URL('replay-report.html', artifacts);
-    writeFileSync(file, renderReport(result, { generatedBy: 'the report test' }));
+    writeFileSync(file, renderReport(result, { generatedBy: 'qts-reactive replay' }));
     reportUrl = pathToFileURL(fileURLToPath(file)).href;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });

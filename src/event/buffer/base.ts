@@ -142,8 +142,8 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     } else {
       ring = droppable;
     }
+    this.lastPolledEnqueuedAt = ring.headTime();
     const event = ring.shift();
-    this.lastPolledEnqueuedAt = ring.lastShiftedAt;
     this.deliveredCount++;
     if (this.held.size > 0) this.releaseHeld();
     return event;
@@ -256,8 +256,9 @@ export abstract class RingLaneBuffer implements LaneBuffer {
 
   /** Admits the first held event into the room one `poll` freed; it keeps its arrival time. */
   private releaseHeld(): void {
+    const arrivedAt = this.held.headTime();
     const event = this.held.shift();
-    this.kept.pushMarked(event, this.held.lastShiftedAt, this.droppable.tailPosition);
+    this.kept.pushMarked(event, arrivedAt, this.droppable.tailPosition);
     this.releasedCount++;
     const onRelease = this.onRelease;
     if (onRelease === undefined) return;

@@ -30,8 +30,6 @@ export class EventRing {
   headPosition = 0;
   /** Events in the ring. */
   size = 0;
-  /** Enqueue time of the event the last `shift` returned. */
-  lastShiftedAt = Number.NaN;
 
   constructor(keyed: boolean, marked: boolean) {
     this.events = new Array<Event | undefined>(INITIAL_SLOTS);
@@ -77,12 +75,11 @@ export class EventRing {
     this.size++;
   }
 
-  /** Removes and returns the head; the caller checks `size > 0` first. */
+  /** Removes and returns the head; the caller checks `size > 0` first (and reads `headTime()` before, if it needs it). */
   shift(): Event {
     const slot = this.head;
     const event = this.events[slot]!;
     this.events[slot] = undefined;
-    this.lastShiftedAt = this.times[slot]!;
     if (this.keys !== undefined) {
       const key = this.keys[slot];
       if (key !== undefined) {
