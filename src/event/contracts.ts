@@ -240,38 +240,52 @@ function describeJsonMismatch(value: unknown): string {
 }
 
 
-/** A JSON-like copy of `value`, or an error naming the exact path (`payload.legs.1.qty`) that is not JSON-like. */
-function copyJsonValue(value: unknown, field: string, ancestors: Set<object>): JsonValue {
+/**
+ * A JSON-like copy of `value`, or an error naming the exact path (`payload.legs.1.qty`) that is not
+ * JSON-like. `path` is a stack of the keys walked so far, joined only when an error is thrown, so
+ * the common case builds no strings.
+ */
+function copyJsonValue(value: unknown, path: (string | number)[], ancestors: Set<object>): JsonValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return value;
-    throw new EventValidationError(field, `expected a finite number, got ${value}`);
+    throw new EventValidationError(path.join('.'), `expected a finite number, got ${value}`);
   }
   if (typeof value === 'object' && ancestors.has(value)) {
-    throw new EventValidationError(field, 'expected a JSON-like value, got a cycle');
+    throw new EventValidationError(path.join('.'), 'expected a JSON-like value, got a cycle');
   }
   if (Array.isArray(value)) {
     ancestors.add(value);
     const copy: JsonValue[] = [];
     // Index loop, not map: a hole in a sparse array is an undefined item and is rejected.
-    for (let index = 0; index < value.length; index++) copy.push(copyJsonValue(value[index], `${field}.${index}`, ancestors));
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      copy.push(copyJsonValue(value[index], path, ancestors));
+      path.pop();
+    }
     ancestors.delete(value);
     return copy;
   }
-  if (isPlainRecord(value)) return copyJsonRecord(value, field, ancestors);
+  if (isPlainRecord(value)) return copyJsonRecord(value, path, ancestors);
   throw new EventValidationError(
-    field,
+    path.join('.'),
     `expected a JSON-like value (string, finite number, boolean, null, list or plain object), got ${describeJsonMismatch(value)}`,
   );
 }
 
-function copyJsonRecord(value: Record<string, unknown>, field: string, ancestors: Set<object>): EventPayload {
+function copyJsonRecord(value: Record<string, unknown>, path: (string | number)[], ancestors: Set<object>): EventPayload {
   ancestors.add(value);
   const copy: Record<string, JsonValue> = {};
   for (const key of Object.keys(value)) {
-    const item = copyJsonValue(value[key], `${field}.${key}`, ancestors);
-    // defineProperty keeps a `__proto__` key as data instead of setting the copy's prototype.
-    Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    path.push(key);
+    const item = copyJsonValue(value[key], path, ancestors);
+    path.pop();
+    if (key === '__proto__') {
+      // defineProperty keeps a `__proto__` key as data instead of setting the copy's prototype.
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    } else {
+      copy[key] = item;
+    }
   }
   ancestors.delete(value);
   return copy;
@@ -282,7 +296,7 @@ function copyPayload(value: unknown): EventPayload {
   if (!isPlainRecord(value)) {
     throw new EventValidationError('payload', `expected a plain object, got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : describeJsonMismatch(value)}`);
   }
-  return copyJsonRecord(value, 'payload', new Set());
+  return copyJsonRecord(value, ['payload'], new Set());
 }
 
 function isDeeplyFrozen(value: unknown): boolean {
@@ -290,6 +304,28 @@ function isDeeplyFrozen(value: unknown): boolean {
   return Object.isFrozen(value) && Object.values(value).every(isDeeplyFrozen);
 }
 
+
+const INIT_KEYS = new Set(['eventId', 'priority', 'timestamp', 'source', 'payload', 'requiresAck', 'maxProcessTimeMs', 'canBatch', 'canCollapse', 'canDrop']);
+
+/** A quick structural check of an {@link EventInit}; false sends it through the zod schema. */
+function isWellFormedInit(init: unknown): init is EventInit {
+  if (!isPlainRecord(init)) return false;
+  for (const key in init) {
+    if (!INIT_KEYS.has(key)) return false;
+  }
+  const i = init as Record<string, unknown>;
+  return (
+    (i.eventId === undefined || (typeof i.eventId === 'string' && i.eventId.length > 0)) &&
+    (i.priority === undefined || i.priority === 0 || i.priority === 1 || i.priority === 2 || i.priority === 3) &&
+    (i.timestamp === undefined || (typeof i.timestamp === 'number' && Number.isFinite(i.timestamp))) &&
+    (i.source === undefined || typeof i.source === 'string') &&
+    (i.requiresAck === undefined || typeof i.requiresAck === 'boolean') &&
+    (i.maxProcessTimeMs === undefined || (Number.isInteger(i.maxProcessTimeMs) && (i.maxProcessTimeMs as number) >= 0)) &&
+    (i.canBatch === undefined || typeof i.canBatch === 'boolean') &&
+    (i.canCollapse === undefined || typeof i.canCollapse === 'boolean') &&
+    (i.canDrop === undefined || typeof i.canDrop === 'boolean')
+  );
+}
 
 function checkPriority(type: EventType, priority: EventPriority): void {
   const expected = EVENT_PRIORITY_MAP[type];
@@ -317,13 +353,17 @@ function checkPriority(type: EventType, priority: EventPriority): void {
  * @throws {EventValidationError} naming the field that is wrong
  */
 export function createEvent(type: EventType, init: EventInit = {}, scheduler: SchedulerLike = asyncScheduler): Event {
-  const typeResult = eventTypeSchema.safeParse(type);
-  if (!typeResult.success) {
+  if (!Object.hasOwn(EVENT_PRIORITY_MAP, type)) {
     throw new EventValidationError('eventType', `unknown event type ${JSON.stringify(type)}`);
   }
-  const initResult = eventInitSchema.safeParse(init);
-  if (!initResult.success) throw toValidationError(initResult.error);
-  const given = initResult.data as EventInit;
+  // The hand-written check accepts the common well-formed init without zod's allocations; zod
+  // runs only to name what is wrong (or to confirm an unusual init).
+  let given = init;
+  if (!isWellFormedInit(init)) {
+    const initResult = eventInitSchema.safeParse(init);
+    if (!initResult.success) throw toValidationError(initResult.error);
+    given = initResult.data as EventInit;
+  }
   const priority = EVENT_PRIORITY_MAP[type];
   if (given.priority !== undefined) checkPriority(type, given.priority);
   const defaults = PRIORITY_DEFAULTS[priority];

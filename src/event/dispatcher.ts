@@ -213,6 +213,8 @@ export class EventDispatcher {
   private started = false;
   private accepting = true;
   private stopPromise: Promise<void> | null = null;
+  /** While stopping: checks whether the drain is done, after every slice and settle. */
+  private stopCheck: (() => void) | null = null;
   // The batch being fanned out, kept in fields so a throwing handler can be recovered from.
   private curPriority: EventPriority = 0;
   private curBatch: readonly Event[] = [];
@@ -643,8 +645,6 @@ export class EventDispatcher {
       this.merge.setPaused(priority, paused);
     }
   }
-
-  private stopCheck: (() => void) | null = null;
 
   private onProgress(): void {
     this.stopCheck?.();

@@ -8,7 +8,8 @@
  *   scheduler), so everything that arrives in one turn is queued before the first batch starts.
  * - A slice repeatedly picks the highest non-paused lane that has a deliverable batch and a free
  *   concurrency slot, and starts one batch from it. It ends when nothing is ready, or after about
- *   `sliceMs` (real clock, read every {@link CLOCK_CHECK_EVENTS} events, not per event) or
+ *   `sliceMs` (real clock, read after a batch once {@link CLOCK_CHECK_EVENTS} events have been
+ *   delivered since the last read, not per event) or
  *   `sliceEvents` events (virtual clock, where running code takes no time), and then yields.
  * - Each lane has at most `concurrency` batches in flight; lanes never wait for each other.
  * - Batching follows `groupedWithin`: a batch leaves when `batchSize` events are queued or
@@ -126,7 +127,6 @@ export class PriorityMerge {
   private readonly watchStarvation: boolean;
   private drainAction: Subscription | null = null;
   private drainScheduled = false;
-  private draining = false;
   private disposed = false;
   /** The slice's clock, refreshed every CLOCK_CHECK_EVENTS events. */
   private now = 0;
@@ -231,7 +231,6 @@ export class PriorityMerge {
     this.drainScheduled = false;
     this.drainAction = null;
     if (this.disposed) return;
-    this.draining = true;
     const virtual = this.yieldScheduler.isVirtual();
     this.now = this.scheduler.now();
     this.cachedNow = this.now;
@@ -254,7 +253,6 @@ export class PriorityMerge {
         break;
       } catch (error) {
         if (this.current === null) {
-          this.draining = false;
           this.clockValid = this.drainScheduled;
           throw error;
         }
@@ -262,7 +260,6 @@ export class PriorityMerge {
         failed = true;
       }
     }
-    this.draining = false;
     this.clockValid = this.drainScheduled;
     this.onProgress?.();
   }

@@ -20,8 +20,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 /**
- * The policies written the slow, obvious way (arrays, findIndex, splice), straight from the SPEC
- * table, to check the cores against.
+ * The policies written the slow, obvious way (arrays, findIndex, splice), straight from the
+ * overflow policy table, to check the cores against.
  */
 class ReferenceLane {
   readonly queue: Event[] = [];

@@ -36,7 +36,7 @@ function track<T>(promise: Promise<T>): { settled: boolean; value?: T; error?: u
 const ids = (events: readonly (Event | undefined)[] | undefined): (string | undefined)[] => (events ?? []).map((e) => e?.eventId);
 
 describe('queue defaults and options', () => {
-  it('uses the SPEC default capacities', () => {
+  it('uses the default lane capacities (100, 10 000, 1000, 50 000)', () => {
     expect(new BoundedQueue().capacity()).toBe(100);
     expect(new RingBuffer().capacity()).toBe(10_000);
     expect(new CollapsingQueue().capacity()).toBe(1000);
