@@ -4,7 +4,7 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { Event } from '../event/contracts.js';
 import { SampleLaneBuffer } from '../event/buffer/sample.js';
-import { bufferOnDemand, type OnDemandOptions } from '../event/buffer/onDemand.js';
+import { bufferOnDemand, type OnDemandOptions } from './internal/bufferOnDemand.js';
 
 /** Options of {@link sample}. */
 export interface SampleOptions extends OnDemandOptions {

@@ -3,11 +3,11 @@
  * operators `boundedBlock`, `dropOldest`, `collapseByType` and `sample`.
  */
 import { Observable, asyncScheduler, isObservable, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
-import type { Event } from '../contracts.js';
+import type { Event } from '../../event/contracts.js';
 import { instrument } from '../../debug/instrument.js';
-import type { LaneBufferOptions } from './base.js';
-import { LaneConfigError } from './errors.js';
-import type { DropRecord, LaneBuffer, SinkFailure } from './types.js';
+import type { LaneBufferOptions } from '../../event/buffer/base.js';
+import { LaneConfigError } from '../../event/buffer/errors.js';
+import type { DropRecord, LaneBuffer, SinkFailure } from '../../event/buffer/types.js';
 
 /** Options every buffering operator takes. */
 export interface OnDemandOptions {
