@@ -141,17 +141,26 @@ export interface PersistedOperatingState extends OperatingStateSnapshot {
 
 const range = z.tuple([z.number(), z.number()]);
 
-/** zod schema of {@link PersistedOperatingState}. */
-export const persistedOperatingStateSchema = z.strictObject({
-  format: z.literal(PERSISTED_STATE_FORMAT),
-  version: z.literal(1),
-  savedAt: epochMs,
+/**
+ * zod schema of the state fields of a plain {@link OperatingStateSnapshot} (what `getSnapshot()`
+ * returns), enough to restore the state and its clock.
+ */
+export const operatingStateSnapshotSchema = z.object({
   currentState: operatingStateSchema,
   previousState: operatingStateSchema.nullable(),
   transitionTimestamp: epochMs.nullable(),
   transitionReason: z.string().nullable(),
   manualOverride: z.boolean(),
   overrideExpiry: epochMs.nullable(),
+  tradingHalted: z.boolean(),
+});
+
+/** zod schema of {@link PersistedOperatingState}: the plain snapshot's fields and the timers. */
+export const persistedOperatingStateSchema = z.strictObject({
+  ...operatingStateSnapshotSchema.shape,
+  format: z.literal(PERSISTED_STATE_FORMAT),
+  version: z.literal(1),
+  savedAt: epochMs,
   stateDurationDays: z.number().nonnegative(),
   properties: z.strictObject({
     scalpAllocationRange: range,
@@ -166,7 +175,6 @@ export const persistedOperatingStateSchema = z.strictObject({
     scalpEngineActive: z.boolean(),
     swingEngineActive: z.boolean(),
   }),
-  tradingHalted: z.boolean(),
   override: manualOverrideSchema.nullable(),
   lastTransitionAt: epochMs.nullable(),
   pendingConfirmation: z.strictObject({ target: operatingStateSchema, count: z.number().int().positive() }).nullable(),

@@ -5,9 +5,9 @@
  */
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  operatingStateSchema,
+  operatingStateSnapshotSchema,
   PERSISTED_STATE_FORMAT,
   persistedOperatingStateSchema,
   type OperatingStateSnapshot,
@@ -29,17 +29,6 @@ export class SnapshotError extends Error {
   }
 }
 
-const epochMs = z.number().refine(Number.isFinite, 'expected finite epoch milliseconds');
-const plainSnapshotSchema = z.object({
-  currentState: operatingStateSchema,
-  previousState: operatingStateSchema.nullable(),
-  transitionTimestamp: epochMs.nullable(),
-  transitionReason: z.string().nullable(),
-  manualOverride: z.boolean(),
-  overrideExpiry: epochMs.nullable(),
-  tradingHalted: z.boolean(),
-});
-
 function issueToError(source: string, error: z.ZodError, value: unknown): SnapshotError {
   const issue = error.issues[0]!;
   if (issue.code === 'unrecognized_keys') return new SnapshotError(source, issue.keys.join(', '), 'unknown field');
@@ -60,7 +49,7 @@ export function parseSnapshot(value: unknown, source = 'snapshot'): OperatingSta
     throw new SnapshotError(source, 'snapshot', `expected an operating-state snapshot object, got ${JSON.stringify(value)}`);
   }
   if ('format' in value) return parsePersistedSnapshot(value, source);
-  const result = plainSnapshotSchema.safeParse(value);
+  const result = operatingStateSnapshotSchema.safeParse(value);
   if (!result.success) throw issueToError(source, result.error, value);
   return value as OperatingStateSnapshot;
 }
