@@ -207,9 +207,11 @@ function applySafety(draft: DraftModel, safety: SafetyState, now: number): void 
     draft.pending = null;
   } else if (safety === 'FAIL') {
     // Safety beats everything: no gate applies, and an override is cancelled.
+    const cancelled = draft.override;
     draft.override = null;
     draft.pending = null;
-    transition(draft, 'DEFENSIVE', 'SAFETY', 'safety FAIL', now);
+    const reason = cancelled === null ? 'safety FAIL' : `safety FAIL (override by ${cancelled.operatorId} cancelled)`;
+    transition(draft, 'DEFENSIVE', 'SAFETY', reason, now);
   } else if (leavingLockdown && draft.currentState === 'AGGRESSIVE') {
     transition(draft, 'BALANCED', 'LOCKDOWN_RELEASE', `lockdown released (safety ${safety}): AGGRESSIVE resumes as BALANCED`, now);
   }

@@ -70,6 +70,11 @@ describe('safety → operating state (Safety > Operating State, always)', () => 
         B: 'BALANCED',
         D: 'DEFENSIVE',
       });
+      // The FAIL transition says which override it cancelled.
+      expectObservable(op.transitions$.pipe(map((t) => `${t.cause}: ${t.reason}`)), `^ ${4 * DAY}ms !`).toBe(`o ${DAY - 1}ms f`, {
+        o: 'OVERRIDE: override by op-7: ' + override('AGGRESSIVE', 0, 2, 'AGGRESSIVE').overrideReason,
+        f: 'SAFETY: safety FAIL (override by op-7 cancelled)',
+      });
       // Cancelled at FAIL; the expiry timer of day 2 finds nothing to revert.
       expectObservable(op.telemetry$.pipe(map((t) => t.kind)), `^ ${4 * DAY}ms !`).toBe(`(ot) ${DAY - 4}ms (ct) ${HOUR - 4}ms e`, {
         o: 'overridden',
