@@ -284,7 +284,7 @@ describe('safety precedence', () => {
     expect(h.manager.getSnapshot()).toMatchObject({ manualOverride: false, overrideExpiry: null });
     expect(h.transitions.map((t) => [t.to, t.cause, t.reason])).toEqual([
       ['AGGRESSIVE', 'OVERRIDE', 'override by op-7: desk call'],
-      ['DEFENSIVE', 'SAFETY', 'safety FAIL'],
+      ['DEFENSIVE', 'SAFETY', 'safety FAIL (override by op-7 cancelled)'],
     ]);
     expect(h.telemetry.map((t) => t.kind)).toContain('overrideCancelled');
     h.clock.advance(3 * DAY);
