@@ -8,3 +8,4 @@ export * from './dropOldest.js';
 export * from './collapseByType.js';
 export * from './sample.js';
 export * from './mergeByPriority.js';
+export type { OnDemandOptions } from './internal/bufferOnDemand.js';
