@@ -163,7 +163,8 @@ export interface EventInit {
   canDrop?: boolean;
 }
 
-type EventFlags = Pick<Event, 'requiresAck' | 'maxProcessTimeMs' | 'canBatch' | 'canCollapse' | 'canDrop'>;
+/** The per-event delivery flags that {@link PRIORITY_DEFAULTS} supplies per priority. */
+export type EventFlags = Pick<Event, 'requiresAck' | 'maxProcessTimeMs' | 'canBatch' | 'canCollapse' | 'canDrop'>;
 
 /** Per-priority defaults applied by {@link createEvent}. */
 export const PRIORITY_DEFAULTS: Readonly<Record<EventPriority, Readonly<EventFlags>>> = Object.freeze({
@@ -222,8 +223,23 @@ const eventSchema = z.strictObject({
   ...flagsShape,
 });
 
-/** Events known valid: built by createEvent or already validated once. Lets dispatch skip re-validation. */
+/**
+ * The brand of events built by {@link createEvent}: a module-private symbol whose non-enumerable
+ * property holds the event itself. A property read on the event's own hidden class is far cheaper
+ * than a WeakSet lookup, and the brand does not travel: spread and `Object.assign` skip
+ * non-enumerable properties, a descriptor copy or an `Object.create(event)` child carries a brand
+ * pointing at the original rather than at itself, so any modified copy is validated in full. (It
+ * guards against copies, not against code that reads the symbol off an event on purpose.)
+ */
+const BRAND: unique symbol = Symbol('qts-reactive.event');
+
+/** Foreign events known valid: deeply frozen and validated once. Lets dispatch skip re-validation. */
 const validated = new WeakSet<object>();
+
+/** True when `value` is an event built by {@link createEvent}, unchanged (it is deeply frozen). */
+function isBranded(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === value;
+}
 
 function toValidationError(error: z.ZodError, prefix = ''): EventValidationError {
   const issue = error.issues[0]!;
@@ -380,8 +396,9 @@ export function createEvent(type: EventType, init: EventInit = {}, scheduler: Sc
     canCollapse: given.canCollapse ?? defaults.canCollapse,
     canDrop: given.canDrop ?? defaults.canDrop,
   };
+  // Branded before freezing; non-enumerable, so deepFreeze, JSON and spread never see it.
+  Object.defineProperty(event, BRAND, { value: event, enumerable: false, writable: false, configurable: false });
   deepFreeze(event);
-  validated.add(event);
   return event;
 }
 
@@ -394,6 +411,12 @@ export function createEvent(type: EventType, init: EventInit = {}, scheduler: Sc
  * @throws {EventValidationError} naming the field that is wrong
  */
 export function validateEvent(value: unknown): Event {
+  // Kept small so that it inlines into the callers' hot paths; the full check lives apart.
+  return isBranded(value) ? (value as Event) : validateForeignEvent(value);
+}
+
+/** {@link validateEvent} for anything without the brand: remembered, or checked field by field. */
+function validateForeignEvent(value: unknown): Event {
   if (typeof value === 'object' && value !== null && validated.has(value)) return value as Event;
   const result = eventSchema.safeParse(value);
   if (!result.success) throw toValidationError(result.error);

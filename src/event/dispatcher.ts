@@ -304,18 +304,7 @@ export class EventDispatcher {
       return Promise.reject(error);
     }
     if (this.enqueue(valid) !== OfferOutcome.HELD) return RESOLVED;
-    return new Promise<void>((resolve, reject) => {
-      const earlier = this.waiters.get(valid);
-      this.waiters.set(
-        valid,
-        earlier === undefined
-          ? { resolve, reject }
-          : {
-              resolve: () => (earlier.resolve(), resolve()),
-              reject: (error) => (earlier.reject(error), reject(error)),
-            },
-      );
-    });
+    return this.waitForRoom(valid);
   }
 
   /**
@@ -468,6 +457,25 @@ export class EventDispatcher {
   }
 
   // ── entry ───────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The promise of a held P0 producer. Kept out of `dispatch`: a closure there would make every
+   * call allocate its captured context, even on the common path that returns `RESOLVED`.
+   */
+  private waitForRoom(event: Event): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const earlier = this.waiters.get(event);
+      this.waiters.set(
+        event,
+        earlier === undefined
+          ? { resolve, reject }
+          : {
+              resolve: () => (earlier.resolve(), resolve()),
+              reject: (error) => (earlier.reject(error), reject(error)),
+            },
+      );
+    });
+  }
 
   private ingestOne(value: Event): void {
     let event: Event;

@@ -130,9 +130,13 @@ export class PriorityMerge {
   private disposed = false;
   /** The slice's clock, refreshed every CLOCK_CHECK_EVENTS events. */
   private now = 0;
-  /** Enqueue time for offers while a slice is pending or running: one clock read per turn, not per event. */
-  private cachedNow = 0;
-  private clockValid = false;
+  /**
+   * Enqueue time for offers while a slice is pending or running (one clock read per turn, not per
+   * event); null when the next offer must read the clock. The null is also what keeps the field a
+   * tagged reference in V8, so handing it to the lane buffer passes the stored number as it is
+   * instead of boxing a fresh one per offer (a double-typed field would).
+   */
+  private offerTime: number | null = null;
   private sliceEnd = 0;
   private sliceBudget = 0;
   private current: MergeLane | null = null;
@@ -152,7 +156,7 @@ export class PriorityMerge {
   /** Offers `event` to its lane (its priority must be valid) and schedules a drain slice if one can run. */
   offer(event: Event): OfferOutcome {
     const lane = this.lanes[event.priority]!;
-    const now = this.clockValid ? this.cachedNow : (this.cachedNow = this.scheduler.now());
+    const now = this.offerTime ?? this.scheduler.now();
     const outcome = lane.buffer.offer(event, now);
     if (!this.drainScheduled && outcome !== OfferOutcome.REJECTED && !lane.paused && lane.inFlight < lane.concurrency) {
       this.scheduleDrain();
@@ -220,10 +224,7 @@ export class PriorityMerge {
     if (this.disposed) return;
     this.drainScheduled = true;
     // Offers until the slice runs belong to the same turn: they share one clock read.
-    if (!this.clockValid) {
-      this.cachedNow = this.scheduler.now();
-      this.clockValid = true;
-    }
+    this.offerTime ??= this.scheduler.now();
     this.drainAction = this.yieldScheduler.schedule(this.runSliceBound);
   }
 
@@ -233,8 +234,7 @@ export class PriorityMerge {
     if (this.disposed) return;
     const virtual = this.yieldScheduler.isVirtual();
     this.now = this.scheduler.now();
-    this.cachedNow = this.now;
-    this.clockValid = true;
+    this.offerTime = this.now;
     this.sliceEnd = virtual ? Number.POSITIVE_INFINITY : this.yieldScheduler.elapsedNow() + this.sliceMs;
     this.sliceBudget = virtual ? this.sliceEvents : Number.POSITIVE_INFINITY;
     let failure: unknown = undefined;
@@ -253,14 +253,14 @@ export class PriorityMerge {
         break;
       } catch (error) {
         if (this.current === null) {
-          this.clockValid = this.drainScheduled;
+          if (!this.drainScheduled) this.offerTime = null;
           throw error;
         }
         failure = error;
         failed = true;
       }
     }
-    this.clockValid = this.drainScheduled;
+    if (!this.drainScheduled) this.offerTime = null;
     this.onProgress?.();
   }
 
@@ -280,7 +280,7 @@ export class PriorityMerge {
       if (sinceClockRead >= CLOCK_CHECK_EVENTS) {
         sinceClockRead = 0;
         this.now = this.scheduler.now();
-        this.cachedNow = this.now;
+        this.offerTime = this.now;
         if (this.yieldScheduler.elapsedNow() >= this.sliceEnd) {
           this.requestDrain();
           return;

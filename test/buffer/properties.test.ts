@@ -120,6 +120,8 @@ function runProperty(policy: OverflowPolicy): void {
         };
         ops.forEach(step);
         while (lane.size > 0) step({ kind: 'poll' });
+        // the delivered counter matches what poll actually returned
+        expect(lane.counters.delivered).toBe(delivered.length);
         // the same drops, in the same order, as the reference
         expect(drops.map((d) => `${d.event.eventId}:${d.reason}`)).toEqual(reference.drops);
         // no canDrop: false event is ever lost

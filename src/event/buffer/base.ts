@@ -62,7 +62,6 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   private readonly onRelease: ((event: Event) => void) | undefined;
   private readonly onError: ((error: unknown, failure: SinkFailure) => void) | undefined;
   protected offeredCount = 0;
-  private deliveredCount = 0;
   protected evictedCount = 0;
   protected collapsedCount = 0;
   protected rejectedCount = 0;
@@ -98,6 +97,15 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     return this.droppable.size + this.kept.size;
   }
 
+  /**
+   * Events polled so far. Not counted per poll but derived from the accounting identity (every
+   * offered event is delivered, dropped, cleared, queued or held), which keeps a store off `poll`.
+   */
+  private deliveredCount(): number {
+    const left = this.evictedCount + this.collapsedCount + this.rejectedCount + this.shutdownCount;
+    return this.offeredCount - left - this.size - this.held.size;
+  }
+
   /** Events waiting for room. */
   get heldCount(): number {
     return this.held.size;
@@ -107,7 +115,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   get counters(): LaneCounters {
     return Object.freeze({
       offered: this.offeredCount,
-      delivered: this.deliveredCount,
+      delivered: this.deliveredCount(),
       evicted: this.evictedCount,
       collapsed: this.collapsedCount,
       rejected: this.rejectedCount,
@@ -133,19 +141,17 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   poll(_now: number): Event | undefined {
     const droppable = this.droppable;
     const kept = this.kept;
-    let ring: EventRing;
-    if (kept.size === 0) {
-      if (droppable.size === 0) return undefined;
-      ring = droppable;
-    } else if (droppable.size === 0 || kept.headMark() <= droppable.headPosition) {
-      ring = kept;
-    } else {
-      ring = droppable;
+    let ring = droppable;
+    if (kept.head !== kept.tail) {
+      // an undroppable head is due once every droppable event that arrived before it has left
+      if (droppable.head === droppable.tail || ((kept.headMark() - droppable.head) | 0) <= 0) ring = kept;
+    } else if (droppable.head === droppable.tail) {
+      return undefined;
     }
     this.lastPolledEnqueuedAt = ring.headTime();
     const event = ring.shift();
-    this.deliveredCount++;
-    if (this.held.size > 0) this.releaseHeld();
+    const held = this.held;
+    if (held.head !== held.tail) this.releaseHeld();
     return event;
   }
 
@@ -176,20 +182,12 @@ export abstract class RingLaneBuffer implements LaneBuffer {
    * it has left (delivered or evicted).
    */
   protected enqueue(event: Event, now: number, key?: string): void {
-    if (event.canDrop) {
+    if (event.canDrop === true) {
       if (key === undefined) this.droppable.push(event, now);
       else this.droppable.pushKeyed(event, now, key);
     } else {
-      this.kept.pushMarked(event, now, this.droppable.tailPosition);
+      this.kept.pushMarked(event, now, this.droppable.tail);
     }
-  }
-
-  /**
-   * Appends `event` to the kept ring whatever its flags (BLOCK never drops anything). Its order
-   * mark is not written: under BLOCK the droppable ring stays empty, so marks are never compared.
-   */
-  protected enqueueKept(event: Event, now: number): void {
-    this.kept.push(event, now);
   }
 
   /**
@@ -207,7 +205,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
 
   /** Holds an undroppable `event` until room frees; refuses a droppable one, reported with `reason`. */
   protected holdOrRefuse(event: Event, now: number, reason: DropReason): OfferOutcome {
-    if (!event.canDrop) return this.hold(event, now);
+    if (event.canDrop !== true) return this.hold(event, now);
     if (reason === 'sampled') this.rejectedCount++;
     else this.evictedCount++;
     this.reportDrop(event, reason, now);
@@ -249,8 +247,8 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   private headRing(): EventRing | undefined {
     const droppable = this.droppable;
     const kept = this.kept;
-    if (kept.size === 0) return droppable.size === 0 ? undefined : droppable;
-    if (droppable.size === 0 || kept.headMark() <= droppable.headPosition) return kept;
+    if (kept.head === kept.tail) return droppable.head === droppable.tail ? undefined : droppable;
+    if (droppable.head === droppable.tail || ((kept.headMark() - droppable.head) | 0) <= 0) return kept;
     return droppable;
   }
 
@@ -258,7 +256,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   private releaseHeld(): void {
     const arrivedAt = this.held.headTime();
     const event = this.held.shift();
-    this.kept.pushMarked(event, arrivedAt, this.droppable.tailPosition);
+    this.kept.pushMarked(event, arrivedAt, this.droppable.tail);
     this.releasedCount++;
     const onRelease = this.onRelease;
     if (onRelease === undefined) return;

@@ -26,8 +26,9 @@ export class BlockLaneBuffer extends RingLaneBuffer {
   /** Queues `event`, or holds it when the buffer is full or others are already waiting. */
   offer(event: Event, now: number): OfferOutcome {
     this.offeredCount++;
-    if (this.kept.size < this.capacity && this.heldCount === 0) {
-      this.enqueueKept(event, now);
+    const kept = this.kept;
+    if (kept.size < this.capacity && this.heldCount === 0) {
+      kept.push(event, now);
       return OfferOutcome.QUEUED;
     }
     return this.hold(event, now);

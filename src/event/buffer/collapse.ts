@@ -53,11 +53,11 @@ export class CollapseLaneBuffer extends RingLaneBuffer {
   offer(event: Event, now: number): OfferOutcome {
     this.offeredCount++;
     let key: string | undefined;
-    if (event.canCollapse && event.canDrop) {
+    if (event.canCollapse === true && event.canDrop === true) {
       key = this.keyOf(event);
       if (key !== undefined) {
         const position = this.droppable.positionOf(key);
-        if (position >= 0) {
+        if (position !== undefined) {
           const replaced = this.droppable.replaceAt(position, event);
           this.collapsedCount++;
           this.reportDrop(replaced, 'collapsed', now);

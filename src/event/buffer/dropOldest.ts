@@ -28,8 +28,12 @@ export class DropOldestLaneBuffer extends RingLaneBuffer {
   /** Queues `event`, evicting the oldest droppable event when full. */
   offer(event: Event, now: number): OfferOutcome {
     this.offeredCount++;
-    if (this.droppable.size + this.kept.size < this.capacity) {
-      this.enqueue(event, now);
+    const droppable = this.droppable;
+    const kept = this.kept;
+    if (droppable.size + kept.size < this.capacity) {
+      // enqueue() written out: this path stays monomorphic (enqueue is shared by three policies)
+      if (event.canDrop === true) droppable.push(event, now);
+      else kept.pushMarked(event, now, droppable.tail);
       return OfferOutcome.QUEUED;
     }
     return this.admitByEvicting(event, now, 'evicted');

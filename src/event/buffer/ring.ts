@@ -1,7 +1,7 @@
 /**
  * The FIFO storage under every lane buffer core: a growable power-of-two ring of events with a
- * parallel typed array of enqueue times, an optional array of order marks and an optional key
- * index for collapsing.
+ * parallel typed array of enqueue times, an optional typed array of order marks and an optional
+ * key index for collapsing.
  */
 import type { Event } from '../contracts.js';
 
@@ -12,135 +12,150 @@ const INITIAL_SLOTS = 16;
  * fills) and never shifts an array. Slots are a power of two, so wrapping is a mask. The owner
  * bounds how many events it pushes; the ring only grows.
  *
- * Positions are absolute: the n-th event ever pushed has position n, whatever slot it sits in, so
- * a position stays valid across growth and wrap-around. Keyed rings keep a `Map` from collapse
- * key to position; the head's key leaves the map when the head leaves the ring. Marked rings
- * store one number per event (the owner's order mark, e.g. "how many events of the other ring
- * arrived before this one").
+ * Positions are absolute 32-bit counters: the n-th event ever pushed has position n (modulo
+ * 2^32, as a signed int32), and it sits in slot `position & mask` however often the ring grows or
+ * wraps, because growth re-lays the events by the same rule. `head` and `tail` are the positions
+ * of the oldest event and of the next push, so `size` is their difference; the counters wrap from
+ * 2^31 − 1 to −2^31 instead of turning into doubles, and every comparison between positions is
+ * made on their int32 difference, which stays exact while fewer than 2^31 events separate them.
+ *
+ * Keyed rings keep a `Map` from collapse key to position (and the key beside each slot, so the
+ * head's key leaves the map without being recomputed). Marked rings store one int32 per event
+ * (the owner's order mark: the position another ring's tail had when this event arrived).
  */
 export class EventRing {
   private events: (Event | undefined)[];
   private times: Float64Array;
-  private marks: Float64Array | undefined;
+  private marks: Int32Array | undefined;
   private keys: (string | undefined)[] | undefined;
   private readonly index: Map<string, number> | undefined;
   private mask: number;
-  private head = 0;
-  /** Absolute position of the head: how many events ever left the ring. */
-  headPosition = 0;
-  /** Events in the ring. */
-  size = 0;
+  /** Position of the oldest event (int32, wraps). */
+  head: number;
+  /** Position the next pushed event will get (int32, wraps). */
+  tail: number;
 
-  constructor(keyed: boolean, marked: boolean) {
+  /**
+   * @param keyed keep a key index (collapsing rings)
+   * @param marked keep an order mark per event
+   * @param start the first position (0; other values let tests cross the int32 wrap)
+   */
+  constructor(keyed: boolean, marked: boolean, start = 0) {
     this.events = new Array<Event | undefined>(INITIAL_SLOTS);
     this.times = new Float64Array(INITIAL_SLOTS);
-    this.marks = marked ? new Float64Array(INITIAL_SLOTS) : undefined;
+    this.marks = marked ? new Int32Array(INITIAL_SLOTS) : undefined;
     this.keys = keyed ? new Array<string | undefined>(INITIAL_SLOTS) : undefined;
     this.index = keyed ? new Map() : undefined;
     this.mask = INITIAL_SLOTS - 1;
+    this.head = start | 0;
+    this.tail = start | 0;
   }
 
-  /** Absolute position the next pushed event will get. */
-  get tailPosition(): number {
-    return this.headPosition + this.size;
+  /** Events in the ring. */
+  get size(): number {
+    return (this.tail - this.head) | 0;
   }
 
   /** Appends `event` enqueued at `time`. */
   push(event: Event, time: number): void {
-    if (this.size > this.mask) this.grow();
-    const slot = (this.head + this.size) & this.mask;
+    const tail = this.tail;
+    if (((tail - this.head) | 0) > this.mask) this.grow();
+    const slot = tail & this.mask;
     this.events[slot] = event;
     this.times[slot] = time;
-    this.size++;
+    this.tail = (tail + 1) | 0;
   }
 
   /** Appends `event` enqueued at `time` with the order mark `mark` (marked rings only). */
   pushMarked(event: Event, time: number, mark: number): void {
-    if (this.size > this.mask) this.grow();
-    const slot = (this.head + this.size) & this.mask;
+    const tail = this.tail;
+    if (((tail - this.head) | 0) > this.mask) this.grow();
+    const slot = tail & this.mask;
     this.events[slot] = event;
     this.times[slot] = time;
     this.marks![slot] = mark;
-    this.size++;
+    this.tail = (tail + 1) | 0;
   }
 
   /** Appends `event` enqueued at `time`, indexed under `key` (keyed rings only). */
   pushKeyed(event: Event, time: number, key: string): void {
-    if (this.size > this.mask) this.grow();
-    const slot = (this.head + this.size) & this.mask;
+    const tail = this.tail;
+    if (((tail - this.head) | 0) > this.mask) this.grow();
+    const slot = tail & this.mask;
     this.events[slot] = event;
     this.times[slot] = time;
     this.keys![slot] = key;
-    this.index!.set(key, this.headPosition + this.size);
-    this.size++;
+    this.index!.set(key, tail);
+    this.tail = (tail + 1) | 0;
   }
 
-  /** Removes and returns the head; the caller checks `size > 0` first (and reads `headTime()` before, if it needs it). */
+  /** Removes and returns the head; the caller checks the ring is not empty first (and reads `headTime()` before, if it needs it). */
   shift(): Event {
-    const slot = this.head;
+    const head = this.head;
+    const slot = head & this.mask;
     const event = this.events[slot]!;
     this.events[slot] = undefined;
-    if (this.keys !== undefined) {
-      const key = this.keys[slot];
+    const keys = this.keys;
+    if (keys !== undefined) {
+      const key = keys[slot];
       if (key !== undefined) {
-        this.keys[slot] = undefined;
+        keys[slot] = undefined;
         this.index!.delete(key);
       }
     }
-    this.head = (slot + 1) & this.mask;
-    this.headPosition++;
-    this.size--;
+    this.head = (head + 1) | 0;
     return event;
   }
 
   /** The head event, or undefined when empty. */
   peek(): Event | undefined {
-    return this.size === 0 ? undefined : this.events[this.head];
+    return this.head === this.tail ? undefined : this.events[this.head & this.mask];
   }
 
-  /** Order mark of the head (marked rings only); only meaningful when `size > 0`. */
+  /** Order mark of the head (marked rings only); only meaningful when the ring is not empty. */
   headMark(): number {
-    return this.marks![this.head]!;
+    return this.marks![this.head & this.mask]!;
   }
 
-  /** Enqueue time of the head; only meaningful when `size > 0`. */
+  /** Enqueue time of the head; only meaningful when the ring is not empty. */
   headTime(): number {
-    return this.times[this.head]!;
+    return this.times[this.head & this.mask]!;
   }
 
-  /** Absolute position of the queued event indexed under `key`, or -1. */
-  positionOf(key: string): number {
-    return this.index!.get(key) ?? -1;
+  /** Absolute position of the queued event indexed under `key`, or undefined. */
+  positionOf(key: string): number | undefined {
+    return this.index!.get(key);
   }
 
   /** Puts `event` in place of the event at absolute `position` (keeping its time and order); returns the replaced event. */
   replaceAt(position: number, event: Event): Event {
-    const slot = (this.head + (position - this.headPosition)) & this.mask;
+    const slot = position & this.mask;
     const replaced = this.events[slot]!;
     this.events[slot] = event;
     return replaced;
   }
 
-  /** Doubles the storage, unrolling the ring to start at slot 0. */
+  /** Doubles the storage; every event keeps its position, hence its slot `position & mask`. */
   private grow(): void {
-    const length = this.mask + 1;
-    const grown = length * 2;
+    const oldMask = this.mask;
+    const grown = (oldMask + 1) * 2;
+    const mask = grown - 1;
     const events = new Array<Event | undefined>(grown);
     const times = new Float64Array(grown);
-    const marks = this.marks === undefined ? undefined : new Float64Array(grown);
+    const marks = this.marks === undefined ? undefined : new Int32Array(grown);
     const keys = this.keys === undefined ? undefined : new Array<string | undefined>(grown);
-    for (let i = 0; i < this.size; i++) {
-      const from = (this.head + i) & this.mask;
-      events[i] = this.events[from];
-      times[i] = this.times[from]!;
-      if (marks !== undefined) marks[i] = this.marks![from]!;
-      if (keys !== undefined) keys[i] = this.keys![from];
+    for (let position = this.head; position !== this.tail; position = (position + 1) | 0) {
+      const from = position & oldMask;
+      const to = position & mask;
+      events[to] = this.events[from];
+      times[to] = this.times[from]!;
+      if (marks !== undefined) marks[to] = this.marks![from]!;
+      if (keys !== undefined) keys[to] = this.keys![from];
     }
     this.events = events;
     this.times = times;
     this.marks = marks;
     this.keys = keys;
-    this.mask = grown - 1;
-    this.head = 0;
+    this.mask = mask;
   }
 }

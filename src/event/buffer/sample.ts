@@ -49,12 +49,16 @@ export class SampleLaneBuffer extends RingLaneBuffer {
   /** Queues `event` below capacity; at capacity admits only every N-th droppable arrival. */
   offer(event: Event, now: number): OfferOutcome {
     this.offeredCount++;
-    if (this.droppable.size + this.kept.size < this.capacity) {
+    const droppable = this.droppable;
+    const kept = this.kept;
+    if (droppable.size + kept.size < this.capacity) {
       this.arrivalsWhileFull = 0;
-      this.enqueue(event, now);
+      // enqueue() written out: this path stays monomorphic (enqueue is shared by three policies)
+      if (event.canDrop === true) droppable.push(event, now);
+      else kept.pushMarked(event, now, droppable.tail);
       return OfferOutcome.QUEUED;
     }
-    if (!event.canDrop) return this.admitByEvicting(event, now, 'evicted');
+    if (event.canDrop !== true) return this.admitByEvicting(event, now, 'evicted');
     if (++this.arrivalsWhileFull < this.sampleEvery) return this.holdOrRefuse(event, now, 'sampled');
     this.arrivalsWhileFull = 0;
     return this.admitByEvicting(event, now, 'sampled');
