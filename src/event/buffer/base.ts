@@ -39,7 +39,7 @@ function checkSink(value: unknown, option: string): void {
  * The shared body of the lane buffer cores.
  *
  * Queued events live in two FIFO rings, `droppable` (`canDrop: true`) and `kept` (`canDrop: false`),
- * each undroppable entry marked with how many droppable events arrived before it; `poll` takes
+ * each undroppable entry marked with the droppable ring's tail position when it arrived; `poll` takes
  * whichever head arrived first, so the lane's FIFO order is the merge of the two. Splitting them is what keeps "evict the oldest
  * droppable" O(1) even when undroppable events sit at the head: the oldest droppable event is
  * always the head of `droppable`, never found by scanning. Events that find no room and may not be
