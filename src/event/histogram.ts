@@ -55,6 +55,23 @@ export class LatencyHistogram {
     this.total++;
   }
 
+  /**
+   * Records `doneAt − startedAt[i]` for every `i < count`: a whole batch in one call, with the
+   * window's cursor kept in locals instead of fields (the per-event path of the dispatcher).
+   */
+  recordSince(doneAt: number, startedAt: Float64Array, count: number): void {
+    const samples = this.samples;
+    const size = this.windowSize;
+    let slot = this.nextSlot;
+    for (let i = 0; i < count; i++) {
+      samples[slot] = doneAt - startedAt[i]!;
+      slot = slot + 1 === size ? 0 : slot + 1;
+    }
+    this.nextSlot = slot;
+    this.filled = Math.min(size, this.filled + count);
+    this.total += count;
+  }
+
   /** Samples currently in the window. */
   get count(): number {
     return this.filled;

@@ -83,6 +83,12 @@ class MergeLane {
   lastFlushAt = Number.NEGATIVE_INFINITY;
   timer: Subscription | null = null;
   timerDue = Number.POSITIVE_INFINITY;
+  /**
+   * At least the number of queued or held `canBatch: false` events (counted on offer, uncounted
+   * when polled, reset when the lane empties; a dropped one may leave it too high, never too
+   * low). While it is 0 a batch needs no look at the next event before taking it.
+   */
+  unbatchable = 0;
   readonly buffer: LaneBuffer;
   readonly batchSize: number;
   readonly batchTimeoutMs: number;
@@ -139,6 +145,12 @@ export class PriorityMerge {
   private offerTime: number | null = null;
   private sliceEnd = 0;
   private sliceBudget = 0;
+  /** True while a slice runs on a virtual clock (decided once per slice). */
+  private virtualSlice = false;
+  /** True while a slice runs. */
+  private inSlice = false;
+  /** `now` was read by {@link readClock} since the slice last checked its clock. */
+  private clockFresh = false;
   private current: MergeLane | null = null;
   private readonly runSliceBound = (): void => this.runSlice();
 
@@ -158,6 +170,7 @@ export class PriorityMerge {
     const lane = this.lanes[event.priority]!;
     const now = this.offerTime ?? this.scheduler.now();
     const outcome = lane.buffer.offer(event, now);
+    if (!event.canBatch && outcome !== OfferOutcome.REJECTED) lane.unbatchable++;
     if (!this.drainScheduled && outcome !== OfferOutcome.REJECTED && !lane.paused && lane.inFlight < lane.concurrency) {
       this.scheduleDrain();
     }
@@ -211,6 +224,20 @@ export class PriorityMerge {
     if (!this.drainScheduled) this.scheduleDrain();
   }
 
+  /**
+   * Reads the injected clock. Inside a slice the reading also becomes the slice's clock, so a sink
+   * that times a batch spares the slice a second read right after it.
+   */
+  readClock(): number {
+    const now = this.scheduler.now();
+    if (this.inSlice) {
+      this.now = now;
+      this.offerTime = now;
+      this.clockFresh = true;
+    }
+    return now;
+  }
+
   /** Cancels the pending slice and every batch timer; the merge does nothing afterwards. */
   dispose(): void {
     this.disposed = true;
@@ -233,9 +260,12 @@ export class PriorityMerge {
     this.drainAction = null;
     if (this.disposed) return;
     const virtual = this.yieldScheduler.isVirtual();
+    this.virtualSlice = virtual;
+    this.inSlice = true;
+    this.clockFresh = false;
     this.now = this.scheduler.now();
     this.offerTime = this.now;
-    this.sliceEnd = virtual ? Number.POSITIVE_INFINITY : this.yieldScheduler.elapsedNow() + this.sliceMs;
+    this.sliceEnd = virtual ? Number.POSITIVE_INFINITY : this.yieldScheduler.realElapsedNow() + this.sliceMs;
     this.sliceBudget = virtual ? this.sliceEvents : Number.POSITIVE_INFINITY;
     let failure: unknown = undefined;
     let failed = false;
@@ -253,6 +283,7 @@ export class PriorityMerge {
         break;
       } catch (error) {
         if (this.current === null) {
+          this.inSlice = false;
           if (!this.drainScheduled) this.offerTime = null;
           throw error;
         }
@@ -260,6 +291,7 @@ export class PriorityMerge {
         failed = true;
       }
     }
+    this.inSlice = false;
     if (!this.drainScheduled) this.offerTime = null;
     this.onProgress?.();
   }
@@ -279,9 +311,14 @@ export class PriorityMerge {
       sinceClockRead += delivered;
       if (sinceClockRead >= CLOCK_CHECK_EVENTS) {
         sinceClockRead = 0;
-        this.now = this.scheduler.now();
-        this.offerTime = this.now;
-        if (this.yieldScheduler.elapsedNow() >= this.sliceEnd) {
+        if (this.clockFresh) {
+          this.clockFresh = false;
+        } else {
+          this.now = this.scheduler.now();
+          this.offerTime = this.now;
+        }
+        // Under a virtual clock the slice ends by its event budget alone.
+        if (!this.virtualSlice && this.yieldScheduler.realElapsedNow() >= this.sliceEnd) {
           this.requestDrain();
           return;
         }
@@ -311,7 +348,7 @@ export class PriorityMerge {
     const size = buffer.size;
     if (size === 0) return false;
     if (size >= lane.batchSize || this.flushing) return true;
-    if (buffer.peek()?.canBatch === false) return true;
+    if (lane.unbatchable > 0 && buffer.peek()?.canBatch === false) return true;
     const due = Math.max(buffer.oldestEnqueuedAt, lane.lastFlushAt) + lane.batchTimeoutMs;
     if (now >= due) return true;
     this.armTimer(lane, due, now);
@@ -332,10 +369,15 @@ export class PriorityMerge {
       const event = buffer.poll(now)!;
       batch[count] = event;
       enqueuedAt[count++] = buffer.lastPolledEnqueuedAt;
-      if (count === planned || !event.canBatch) break;
-      if (buffer.peek()?.canBatch === false) break;
+      if (!event.canBatch) {
+        if (lane.unbatchable > 0) lane.unbatchable--;
+        break;
+      }
+      if (count === planned) break;
+      if (lane.unbatchable > 0 && buffer.peek()?.canBatch === false) break;
     }
     if (count < planned) batch.length = count;
+    if (lane.unbatchable > 0 && buffer.size === 0 && buffer.heldCount === 0) lane.unbatchable = 0;
     lane.lastTurnAt = now;
     lane.lastFlushAt = now;
     lane.inFlight++;

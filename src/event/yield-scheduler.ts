@@ -26,6 +26,11 @@ export interface YieldScheduler extends SchedulerLike {
    * clock, the injected `now()` under a virtual one (where synchronous work takes no time).
    */
   elapsedNow(): number;
+  /**
+   * `performance.now()`, without deciding again whether the clock is virtual: for a caller that
+   * already knows it is real (the merge decides once per slice, then checks its budget often).
+   */
+  realElapsedNow(): number;
 }
 
 /** True when `scheduler`'s clock is virtual rather than wall-clock time. */
@@ -88,6 +93,10 @@ class YieldSchedulerImpl implements YieldScheduler {
 
   elapsedNow(): number {
     return this.isVirtual() ? this.base.now() : performance.now();
+  }
+
+  realElapsedNow(): number {
+    return performance.now();
   }
 
   schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {

@@ -17,6 +17,16 @@ describe('createYieldScheduler', () => {
     expect(yielder.elapsedNow()).toBe(scheduler.now());
   });
 
+  it('gives the fine real clock on request without consulting the injected one', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const yielder = createYieldScheduler(scheduler);
+    const before = performance.now();
+    const reading = yielder.realElapsedNow();
+    expect(reading).toBeGreaterThanOrEqual(before);
+    expect(reading).toBeLessThanOrEqual(performance.now());
+    expect(yielder.elapsedNow()).toBe(0);
+  });
+
   it('treats asyncScheduler as virtual inside TestScheduler.run', () => {
     new TestScheduler((a, b) => expect(a).toEqual(b)).run(() => {
       expect(isVirtualScheduler(asyncScheduler)).toBe(true);
