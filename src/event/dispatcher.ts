@@ -31,7 +31,7 @@ import { PriorityMerge, type PriorityMergeSink } from './merge.js';
 import { createYieldScheduler } from './yield-scheduler.js';
 import { LatencyHistogram } from './histogram.js';
 import { createMonitoring, type DispatcherAlert, type DispatcherMetrics, type LaneMetrics } from './monitoring.js';
-import { SAFETY_TO_DEGRADATION, isSafetyState, type SafetyState } from '../safety/state.js';
+import { SAFETY_TO_DEGRADATION, SafetyStateError, isSafetyState, type SafetyState } from '../safety/state.js';
 import { instrument } from '../debug/instrument.js';
 
 /**
@@ -49,8 +49,16 @@ export interface FailureRecord {
   readonly at: number;
 }
 
-/** A value `ingest` refused (not a valid event) or an error of an ingested source. */
+/**
+ * An input the dispatcher could not use: a value `ingest` refused (not a valid event), an error of
+ * an ingested source, or a `safety$` value that is not a safety state (or an error of `safety$`).
+ * The dispatcher keeps running in every case; after a bad or failed safety input the safety-driven
+ * level stays at the last valid state's.
+ */
 export interface IngestError {
+  /** Which input it came from. */
+  readonly source: 'events' | 'safety';
+  /** The refused value (undefined for a source error). */
   readonly value: unknown;
   readonly error: unknown;
   readonly at: number;
@@ -104,6 +112,17 @@ export class DispatcherStoppedError extends Error {
   }
 }
 
+/**
+ * The error on `failures$` for a P1–P3 batch whose handlers had not settled when `stop()` reached
+ * `stopTimeoutMs`: the batch was given up (its Observable results unsubscribed) and counts as failed.
+ */
+export class StopTimeoutError extends Error {
+  override readonly name = 'StopTimeoutError';
+  constructor(readonly stopTimeoutMs: number) {
+    super(`stop: expected the batch to settle within stopTimeoutMs (${stopTimeoutMs} ms), got still in flight; it was given up`);
+  }
+}
+
 /** Thrown when a handler registration or a degradation level is invalid; `field` names the argument. */
 export class DispatcherArgumentError extends Error {
   override readonly name = 'DispatcherArgumentError';
@@ -140,6 +159,10 @@ interface PendingBatch {
   failed: boolean;
   /** The fan-out returned before the batch settled: the merge must be told when it does. */
   detached: boolean;
+  /** Given up at the stop timeout (reported as a failure); a late settle changes nothing. */
+  abandoned: boolean;
+  /** Subscriptions to Observable results still running, cancelled if the batch is abandoned. */
+  subscriptions: Subscription[] | null;
 }
 
 class LaneStats {
@@ -191,7 +214,7 @@ export class EventDispatcher {
   readonly metrics$: Observable<DispatcherMetrics>;
   /** Alert level changes (depth, backpressure, latency). */
   readonly alerts$: Observable<DispatcherAlert>;
-  /** Values `ingest` refused and errors of ingested sources. */
+  /** Inputs refused or failed: invalid ingested values, ingested source errors, invalid or failed `safety$` values. */
   readonly ingestErrors$: Observable<IngestError>;
 
   private readonly scheduler: SchedulerLike;
@@ -223,6 +246,8 @@ export class EventDispatcher {
   private curIndex = 0;
   private curFailed = false;
   private curPending: PendingBatch | null = null;
+  /** Batches whose handlers returned a Promise or Observable that has not settled yet. */
+  private readonly unsettled = new Set<PendingBatch>();
 
   /**
    * @param config a partial configuration, deep-merged over the shipped defaults
@@ -317,7 +342,7 @@ export class EventDispatcher {
     if (!this.accepting) throw new DispatcherStoppedError('ingest');
     const subscription = events$.subscribe({
       next: (value) => this.ingestOne(value),
-      error: (error: unknown) => this.ingestErrorSubject.next(Object.freeze({ value: undefined, error, at: this.scheduler.now() })),
+      error: (error: unknown) => this.reportInputError('events', undefined, error),
     });
     this.ingestions.add(subscription);
     subscription.add(() => this.ingestions.remove(subscription));
@@ -355,10 +380,16 @@ export class EventDispatcher {
     if (this.safety$ !== undefined) {
       this.safetySubscription = this.safety$.subscribe({
         next: (state) => {
-          if (!isSafetyState(state)) return; // not a safety state: the level stays as it was
+          if (!isSafetyState(state)) {
+            // Not a safety state: reported, and the level stays at the last valid state's.
+            this.reportInputError('safety', state, new SafetyStateError(state));
+            return;
+          }
           this.safetyLevel = SAFETY_TO_DEGRADATION[state];
           this.applyLevel();
         },
+        // A failed safety feed must not take the dispatcher down: the last level holds.
+        error: (error: unknown) => this.reportInputError('safety', undefined, error),
       });
     }
     this.updatePauses();
@@ -386,6 +417,8 @@ export class EventDispatcher {
         timedOut = true;
         const now = this.scheduler.now();
         for (const priority of [1, 2, 3] as const) this.merge.buffer(priority).clear('shutdown', now);
+        // P1–P3 batches still in flight are given up (P0 is always waited for).
+        for (const batch of [...this.unsettled]) if (batch.priority !== 0) this.abandon(batch);
         check();
       }, this.config.stopTimeoutMs);
       const check = (): void => {
@@ -482,7 +515,7 @@ export class EventDispatcher {
     try {
       event = validateEvent(value);
     } catch (error) {
-      this.ingestErrorSubject.next(Object.freeze({ value, error, at: this.scheduler.now() }));
+      this.reportInputError('events', value, error);
       return;
     }
     this.enqueue(event);
@@ -546,9 +579,11 @@ export class EventDispatcher {
       return true;
     }
     this.curPending = null;
+    if (pending.abandoned) return true;
     if (this.curFailed) pending.failed = true;
     pending.pending--;
     if (pending.pending === 0) {
+      this.unsettled.delete(pending);
       this.completeBatch(pending.priority, pending.batch, pending.enqueuedAt, pending.failed);
       return true;
     }
@@ -575,17 +610,22 @@ export class EventDispatcher {
         pending: 1,
         failed: false,
         detached: false,
+        abandoned: false,
+        subscriptions: null,
       };
       this.curPending = pending;
+      this.unsettled.add(pending);
     }
     const batchState = pending;
     batchState.pending++;
     const settle = (error?: { error: unknown }): void => {
+      if (batchState.abandoned) return;
       if (error !== undefined) {
         batchState.failed = true;
         this.recordFailure(batchState.priority, batchState.batch, error.error);
       }
       if (--batchState.pending > 0) return;
+      this.unsettled.delete(batchState);
       this.completeBatch(batchState.priority, batchState.batch, batchState.enqueuedAt, batchState.failed);
       if (batchState.detached) this.merge.settle(batchState.priority);
     };
@@ -596,7 +636,8 @@ export class EventDispatcher {
         done = true;
         settle(error);
       };
-      result.subscribe({ error: (error: unknown) => once({ error }), complete: () => once() });
+      const subscription = result.subscribe({ error: (error: unknown) => once({ error }), complete: () => once() });
+      if (!done) (batchState.subscriptions ??= []).push(subscription);
     } else {
       result.then(
         () => settle(),
@@ -630,6 +671,27 @@ export class EventDispatcher {
       if (count > unacknowledged) this.emitTelemetry('handled', priority, count - unacknowledged);
       if (unacknowledged > 0) this.emitTelemetry('failed', priority, unacknowledged);
     }
+  }
+
+  /**
+   * Gives up an in-flight batch at the stop timeout: its Observable results are unsubscribed, the
+   * batch is reported on `failures$` (nothing vanishes silently) and its lane slot is freed.
+   */
+  private abandon(batch: PendingBatch): void {
+    batch.abandoned = true;
+    this.unsettled.delete(batch);
+    if (batch.subscriptions !== null) for (const subscription of batch.subscriptions) subscription.unsubscribe();
+    this.recordFailure(batch.priority, batch.batch, new StopTimeoutError(this.config.stopTimeoutMs));
+    // Not handled, whatever requiresAck says: every event of the batch counts as failed.
+    const stats = this.stats[batch.priority]!;
+    stats.inFlightEvents -= batch.batch.length;
+    stats.failed += batch.batch.length;
+    if (this.telemetrySubject.observed) this.emitTelemetry('failed', batch.priority, batch.batch.length);
+    if (batch.detached) this.merge.settle(batch.priority);
+  }
+
+  private reportInputError(source: IngestError['source'], value: unknown, error: unknown): void {
+    this.ingestErrorSubject.next(Object.freeze({ source, value, error, at: this.scheduler.now() }));
   }
 
   private recordFailure(priority: EventPriority, batch: readonly Event[], error: unknown): void {

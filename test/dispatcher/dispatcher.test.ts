@@ -1,11 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { Subject, throwError, timer } from 'rxjs';
+import { Observable, Subject, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { EventValidationError, createEvent, type DegradationLevel, type Event, type EventType } from '../../src/event/contracts.js';
 import {
   DispatcherArgumentError,
   DispatcherStoppedError,
   EventDispatcher,
+  StopTimeoutError,
   type DispatcherTelemetry,
   type FailureRecord,
 } from '../../src/event/dispatcher.js';
@@ -210,12 +211,42 @@ describe('EventDispatcher: stop()', () => {
     await stopping;
     expect(stopped).toBe(true);
     expect(p0).toEqual(fills.map((f) => f.eventId));
-    // P3 batches take 30 ms each: 0, 30, 60, 90 started before the 100 ms deadline.
+    // P3 batches take 30 ms each: 0, 30, 60, 90 started before the 100 ms deadline; the one
+    // started at 90 is still in flight at 100 and is given up.
     expect(p3).toBe(4);
     expect(drops.filter((r) => r.reason === 'shutdown')).toHaveLength(6);
     const m = d.sampleMetrics().lanes[3]!;
-    expect(m.enqueued).toBe(m.handled + m.shutdown + m.depth + m.inFlightEvents);
+    expect([m.handled, m.failed, m.shutdown, m.depth, m.inFlightEvents]).toEqual([3, 1, 6, 0, 0]);
+    expect(m.enqueued).toBe(m.handled + m.failed + m.shutdown + m.depth + m.inFlightEvents);
     expect(d.stop()).toBe(d.stop());
+  });
+
+  // Regression: a P3 handler whose Observable never completed kept its lane in flight, so stop()
+  // never resolved and the batch was neither handled nor reported.
+  it('gives up a P1–P3 batch still in flight at stopTimeoutMs: unsubscribed, reported, stop resolves', async () => {
+    const scheduler = virtual();
+    const d = new EventDispatcher({ stopTimeoutMs: 50, queues: { p3: unbatched } }, { scheduler });
+    const failures: FailureRecord[] = [];
+    d.failures$.subscribe((f) => failures.push(f));
+    let unsubscribed = false;
+    d.registerHandler(3, () => new Observable<never>(() => () => (unsubscribed = true)));
+    await d.start();
+    const log = ev('LOG_WRITE');
+    void d.dispatch(log);
+    scheduler.flush();
+    const stopping = d.stop();
+    scheduler.flush();
+    await stopping;
+    expect(unsubscribed).toBe(true);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.batch).toEqual([log]);
+    expect(failures[0]!.error).toBeInstanceOf(StopTimeoutError);
+    expect((failures[0]!.error as Error).message).toBe(
+      'stop: expected the batch to settle within stopTimeoutMs (50 ms), got still in flight; it was given up',
+    );
+    expect(failures[0]!.at).toBe(50);
+    const m = d.sampleMetrics().lanes[3]!;
+    expect([m.enqueued, m.handled, m.failed, m.inFlightEvents]).toEqual([1, 0, 1, 0]);
   });
 
   it('stops at once when idle, and ingest after stop throws', async () => {

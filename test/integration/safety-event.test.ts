@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createEvent, type DegradationLevel, type EventType } from '../../src/event/contracts.js';
-import { EventDispatcher } from '../../src/event/dispatcher.js';
-import { SAFETY_TO_DEGRADATION, type SafetyState } from '../../src/safety/state.js';
+import { EventDispatcher, type IngestError } from '../../src/event/dispatcher.js';
+import { SAFETY_TO_DEGRADATION, SafetyStateError, type SafetyState } from '../../src/safety/state.js';
 
 function setup() {
   const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -59,11 +59,36 @@ describe('safety → degradation', () => {
     expect(levels).toEqual(['NORMAL', 'P2_P3_PAUSED', 'CRITICAL_ONLY', 'NORMAL']);
   });
 
-  it('ignores a value that is not a safety state', async () => {
+  it('reports a value that is not a safety state and keeps the last valid level', async () => {
     const { safety$, d } = setup();
+    const errors: IngestError[] = [];
+    d.ingestErrors$.subscribe((e) => errors.push(e));
     await d.start();
     safety$.next('FAIL');
     safety$.next('MELTDOWN' as SafetyState);
     expect(d.degradationLevel).toBe('P2_P3_PAUSED');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ source: 'safety', value: 'MELTDOWN' });
+    expect(errors[0]!.error).toBeInstanceOf(SafetyStateError);
+    expect((errors[0]!.error as Error).message).toBe('safety: expected one of NORMAL, WARNING, FAIL, LOCKDOWN, got "MELTDOWN"');
+    safety$.next('NORMAL'); // the feed keeps working after a bad value
+    expect(d.degradationLevel).toBe('NORMAL');
+  });
+
+  // Regression: an erroring safety$ had no error handler, so RxJS rethrew it asynchronously
+  // (an uncaught exception that would take the process down).
+  it('reports an erroring safety$ and holds the last level, draining what that level allows', async () => {
+    const { safety$, d, handled, dispatchAll, scheduler } = setup();
+    const errors: IngestError[] = [];
+    d.ingestErrors$.subscribe((e) => errors.push(e));
+    await d.start();
+    safety$.next('WARNING');
+    safety$.error(new Error('safety feed lost'));
+    expect(errors).toMatchObject([{ source: 'safety', value: undefined }]);
+    expect((errors[0]!.error as Error).message).toBe('safety feed lost');
+    expect(d.degradationLevel).toBe('P3_PAUSED');
+    dispatchAll();
+    scheduler.flush();
+    expect(handled).toEqual([1, 1, 1, 0]);
   });
 });
