@@ -25,9 +25,8 @@ import {
   type EventPriority,
 } from './contracts.js';
 import { resolveEventConfig, type DeepPartial, type EventConfig } from './config.js';
-import { createLaneBuffer } from './buffer/index.js';
 import { OfferOutcome, type DropRecord } from './buffer/types.js';
-import { PriorityMerge, type PriorityMergeSink } from './merge.js';
+import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from './merge.js';
 import { createYieldScheduler } from './yield-scheduler.js';
 import { LatencyHistogram } from './histogram.js';
 import { createMonitoring, type DispatcherAlert, type DispatcherMetrics, type LaneMetrics } from './monitoring.js';
@@ -259,24 +258,8 @@ export class EventDispatcher {
     this.safety$ = options.safety$;
     const onDrop = (record: DropRecord): void => this.onDrop(record);
     const onRelease = (event: Event): void => this.onRelease(event);
-    const lanes = EVENT_PRIORITIES.map((priority) => {
-      const lane = this.config.queues[LANE_KEYS[priority]!];
-      return {
-        buffer: createLaneBuffer({
-          policy: lane.overflowPolicy,
-          capacity: lane.capacity,
-          priority,
-          sampleRate: lane.sampleRate,
-          ...(options.collapseKey !== undefined ? { collapseKey: options.collapseKey } : {}),
-          onDrop,
-          onRelease,
-        }),
-        batchSize: lane.batchSize,
-        batchTimeoutMs: lane.batchTimeoutMs,
-        concurrency: lane.concurrency,
-        maxStarvationMs: lane.maxStarvationMs,
-      };
-    });
+    const queues = this.config.queues;
+    const lanes = mergeLanesFromConfig((key) => queues[key], { collapseKey: options.collapseKey, onDrop, onRelease });
     const sink: PriorityMergeSink = {
       deliver: (priority, batch, enqueuedAt) => this.deliver(priority, batch, enqueuedAt),
       recover: (error) => this.recover(error),

@@ -20,8 +20,10 @@
  *   recover the batch in progress and carries on.
  */
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { Event, EventPriority } from './contracts.js';
-import { OfferOutcome, type LaneBuffer } from './buffer/types.js';
+import { EVENT_PRIORITIES, LANE_KEYS, type Event, type EventPriority, type LaneKey } from './contracts.js';
+import type { LaneConfig } from './config.js';
+import { createLaneBuffer } from './buffer/index.js';
+import { OfferOutcome, type DropRecord, type LaneBuffer } from './buffer/types.js';
 import type { YieldScheduler } from './yield-scheduler.js';
 
 /** How many delivered events pass between two clock reads inside a slice. */
@@ -42,6 +44,38 @@ export interface MergeLaneSettings {
   readonly concurrency: number;
   /** A lane that has waited this long takes one turn despite higher lanes; null = strict priority. */
   readonly maxStarvationMs: number | null;
+}
+
+/** What {@link mergeLanesFromConfig} needs besides the lane configuration. */
+export interface MergeLaneSinks {
+  readonly collapseKey?: ((event: Event) => string) | undefined;
+  readonly onDrop?: ((record: DropRecord) => void) | undefined;
+  readonly onRelease?: ((event: Event) => void) | undefined;
+}
+
+/**
+ * The four lanes of a merge, indexed by priority, built from their configuration: one buffer core
+ * per lane (its policy, capacity and sample rate) with its batching and scheduling settings.
+ */
+export function mergeLanesFromConfig(laneConfig: (key: LaneKey) => LaneConfig, sinks: MergeLaneSinks = {}): MergeLaneSettings[] {
+  return EVENT_PRIORITIES.map((priority) => {
+    const lane = laneConfig(LANE_KEYS[priority]!);
+    return {
+      buffer: createLaneBuffer({
+        policy: lane.overflowPolicy,
+        capacity: lane.capacity,
+        priority,
+        sampleRate: lane.sampleRate,
+        ...(sinks.collapseKey !== undefined ? { collapseKey: sinks.collapseKey } : {}),
+        ...(sinks.onDrop !== undefined ? { onDrop: sinks.onDrop } : {}),
+        ...(sinks.onRelease !== undefined ? { onRelease: sinks.onRelease } : {}),
+      }),
+      batchSize: lane.batchSize,
+      batchTimeoutMs: lane.batchTimeoutMs,
+      concurrency: lane.concurrency,
+      maxStarvationMs: lane.maxStarvationMs,
+    };
+  });
 }
 
 /** Where the merge delivers batches. */

@@ -2,11 +2,10 @@
  * The priority merge as a pipeable operator.
  */
 import { Observable, asyncScheduler, isObservable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { EVENT_PRIORITIES, LANE_KEYS, validateEvent, type Event, type EventPriority } from '../event/contracts.js';
+import { validateEvent, type Event, type EventPriority, type LaneKey } from '../event/contracts.js';
 import { defaultEventConfig, type DeepPartial, type EventConfig, type LaneConfig } from '../event/config.js';
-import { createLaneBuffer } from '../event/buffer/index.js';
 import type { DropRecord } from '../event/buffer/types.js';
-import { PriorityMerge, type PriorityMergeSink } from '../event/merge.js';
+import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from '../event/merge.js';
 import { createYieldScheduler } from '../event/yield-scheduler.js';
 import { instrument } from '../debug/instrument.js';
 
@@ -64,7 +63,7 @@ export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorF
   // Only the lanes matter here (no monitoring): each lane's partial over the shipped defaults; the
   // buffer cores validate capacity and sample rate, the merge clamps batch size and concurrency.
   const defaults = defaultEventConfig().queues;
-  const laneConfig = (key: (typeof LANE_KEYS)[number]): LaneConfig => ({ ...defaults[key], ...(options.lanes?.[key] as Partial<LaneConfig> | undefined) });
+  const laneConfig = (key: LaneKey): LaneConfig => ({ ...defaults[key], ...(options.lanes?.[key] as Partial<LaneConfig> | undefined) });
   const scheduler = options.scheduler ?? asyncScheduler;
   const handler = options.handler;
   const named = instrument<readonly Event[]>(options.name);
@@ -103,23 +102,7 @@ export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorF
         if (completed && merge !== undefined && merge.isIdle()) subscriber.complete();
       };
       merge = new PriorityMerge({
-        lanes: EVENT_PRIORITIES.map((priority) => {
-          const lane = laneConfig(LANE_KEYS[priority]!);
-          return {
-            buffer: createLaneBuffer({
-              policy: lane.overflowPolicy,
-              capacity: lane.capacity,
-              priority,
-              sampleRate: lane.sampleRate,
-              ...(options.collapseKey !== undefined ? { collapseKey: options.collapseKey } : {}),
-              ...(options.onDrop !== undefined ? { onDrop: options.onDrop } : {}),
-            }),
-            batchSize: lane.batchSize,
-            batchTimeoutMs: lane.batchTimeoutMs,
-            concurrency: lane.concurrency,
-            maxStarvationMs: lane.maxStarvationMs,
-          };
-        }),
+        lanes: mergeLanesFromConfig(laneConfig, { collapseKey: options.collapseKey, onDrop: options.onDrop }),
         scheduler,
         yieldScheduler: createYieldScheduler(scheduler),
         sink,
