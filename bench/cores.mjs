@@ -105,9 +105,12 @@ let sink = 0; // results are folded in here so the loops are not optimised away
  * own type feedback: a loop shared by the four cores would see four receiver classes, stay
  * polymorphic and measure the call site instead of the core.
  */
-function compileLoop(target, offer, poll, start) {
+function compileLoop(name, target, offer, poll, start) {
   const state = { cursor: start };
+  // The contender's name and depth make the source text unique: V8 caches compiled code by source
+  // text, so identical bodies would share one loop (and its type feedback) across contenders.
   const body = `
+    // contender: ${name}, depth ${start}
     return function run() {
       let cursor = state.cursor;
       let folded = 0;
@@ -145,12 +148,12 @@ function contenders(depth) {
   // Each contender walks the pool from `depth` on, so the events it holds are the last `depth` it
   // was offered and a collapse key never meets a queued twin.
   const tasks = {
-    'Array push/shift': compileLoop(array, 'target.push(e)', 'target.shift()', depth),
-    'bare ring': compileLoop(ring, 'target.push(e)', 'target.shift()', depth),
+    'Array push/shift': compileLoop('Array push/shift', array, 'target.push(e)', 'target.shift()', depth),
+    'bare ring': compileLoop('bare ring', ring, 'target.push(e)', 'target.shift()', depth),
     // reference only (not a core): the bare ring plus the Map index of the COLLAPSE core's worst case
-    'bare ring + Map index': compileLoop(mapRing, 'target.push(e)', 'target.shift()', depth),
+    'bare ring + Map index': compileLoop('bare ring + Map index', mapRing, 'target.push(e)', 'target.shift()', depth),
   };
-  for (const [name, core] of Object.entries(cores)) tasks[name] = compileLoop(core, 'target.offer(e, i)', 'target.poll(i)', depth);
+  for (const [name, core] of Object.entries(cores)) tasks[name] = compileLoop(name, core, 'target.offer(e, i)', 'target.poll(i)', depth);
   return { tasks, cores };
 }
 
@@ -209,9 +212,10 @@ const keyedPool = Array.from({ length: POOL }, (_, i) => {
 });
 const typeAndSymbol = (e) => `${e.eventType}:${String(e.payload.symbol)}`;
 
-function compileKeyedLoop(target, offer, poll) {
+function compileKeyedLoop(name, target, offer, poll) {
   const state = { cursor: 0 };
   const body = `
+    // contender: ${name}, keyed workload (unique source text, see compileLoop)
     return function run() {
       let cursor = state.cursor;
       let folded = 0;
@@ -233,8 +237,8 @@ function compileKeyedLoop(target, offer, poll) {
 const collapseCore = createLaneBuffer({ policy: 'COLLAPSE', capacity: 1000, priority: 2, collapseKey: typeAndSymbol });
 const keyedRing = new BareMapRing(1000, typeAndSymbol);
 const keyed = await measure({
-  'COLLAPSE core': compileKeyedLoop(collapseCore, 'target.offer(e, i)', 'target.poll(i)'),
-  'bare ring + Map index': compileKeyedLoop(keyedRing, 'target.push(e)', 'target.shift()'),
+  'COLLAPSE core': compileKeyedLoop('COLLAPSE core', collapseCore, 'target.offer(e, i)', 'target.poll(i)'),
+  'bare ring + Map index': compileKeyedLoop('bare ring + Map index', keyedRing, 'target.push(e)', 'target.shift()'),
 });
 const c = collapseCore.counters;
 console.log(
