@@ -6,6 +6,7 @@
  */
 import {
   BehaviorSubject,
+  ReplaySubject,
   Subject,
   Subscription,
   asyncScheduler,
@@ -224,7 +225,8 @@ export class EventDispatcher {
   private readonly telemetrySubject = new Subject<DispatcherTelemetry>();
   private readonly ingestErrorSubject = new Subject<IngestError>();
   private readonly levelSubject = new BehaviorSubject<DegradationLevel>(DegradationLevel.NORMAL);
-  private readonly stopped$ = new Subject<void>();
+  /** Emits once at stop and replays it, so monitoring subscribed after stop() ends at once too. */
+  private readonly stopped$ = new ReplaySubject<void>(1);
   private readonly handlers: EventHandler[][] = [[], [], [], []];
   private readonly stats: LaneStats[];
   private readonly waiters = new Map<Event, Waiter>();
@@ -612,20 +614,26 @@ export class EventDispatcher {
       this.completeBatch(batchState.priority, batchState.batch, batchState.enqueuedAt, batchState.failed);
       if (batchState.detached) this.merge.settle(batchState.priority);
     };
+    // Settles once, whatever the result does afterwards.
+    let done = false;
+    const once = (error?: { error: unknown }): void => {
+      if (done) return;
+      done = true;
+      settle(error);
+    };
     if (isObservable(result)) {
-      let done = false;
-      const once = (error?: { error: unknown }): void => {
-        if (done) return;
-        done = true;
-        settle(error);
-      };
       const subscription = result.subscribe({ error: (error: unknown) => once({ error }), complete: () => once() });
       if (!done) (batchState.subscriptions ??= []).push(subscription);
-    } else {
+      return;
+    }
+    try {
       result.then(
-        () => settle(),
-        (error: unknown) => settle({ error }),
+        () => once(),
+        (error: unknown) => once({ error }),
       );
+    } catch (error) {
+      // A `then` that throws is a failed result; left pending, it would hold the lane's slot forever.
+      once({ error });
     }
   }
 

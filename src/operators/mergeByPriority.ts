@@ -2,7 +2,7 @@
  * The priority merge as a pipeable operator.
  */
 import { Observable, asyncScheduler, isObservable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { validateEvent, type Event, type EventPriority, type LaneKey } from '../event/contracts.js';
+import { EVENT_PRIORITIES, validateEvent, type Event, type EventPriority, type LaneKey } from '../event/contracts.js';
 import { defaultEventConfig, type DeepPartial, type EventConfig, type LaneConfig } from '../event/config.js';
 import type { DropRecord } from '../event/buffer/types.js';
 import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from '../event/merge.js';
@@ -21,7 +21,10 @@ export interface MergeByPriorityOptions {
    * failure errors the output. Without it, batches are emitted as they are drained.
    */
   handler?: (batch: readonly Event[], priority: EventPriority) => void | PromiseLike<unknown> | Observable<unknown>;
-  /** Receives every evicted, collapsed or sampled event; a callback that throws is isolated. */
+  /**
+   * Receives every evicted, collapsed or sampled event, and (reason `'shutdown'`) every event still
+   * queued when the output ends by unsubscription or error; a callback that throws is isolated.
+   */
   onDrop?: (record: DropRecord) => void;
   /** COLLAPSE lanes' key (default: the event type). */
   collapseKey?: (event: Event) => string;
@@ -111,7 +114,15 @@ export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorF
         onProgress: checkComplete,
       });
       const lanes = merge;
-      subscriber.add(() => lanes.dispose());
+      subscriber.add(() => {
+        lanes.dispose();
+        // Nothing vanishes silently: what is still queued or held is reported as 'shutdown'.
+        const now = scheduler.now();
+        for (const priority of EVENT_PRIORITIES) {
+          const buffer = lanes.buffer(priority);
+          if (buffer.size > 0 || buffer.heldCount > 0) buffer.clear('shutdown', now);
+        }
+      });
       subscriber.add(
         source.subscribe({
           next: (value) => {

@@ -149,6 +149,8 @@ export interface StateFileSystem {
 export class JsonFileStateStore implements StateStore {
   private sequence = 0;
   private readonly fs: StateFileSystem;
+  /** The save in progress (or the last one); the next save waits for it, so saves land in call order. */
+  private lastSave: Promise<void> = Promise.resolve();
 
   /**
    * @param path the snapshot file
@@ -173,9 +175,25 @@ export class JsonFileStateStore implements StateStore {
     return snapshotFromJson(text, this.path);
   }
 
-  /** @inheritDoc */
-  async save(snapshot: PersistedOperatingState): Promise<void> {
-    const text = snapshotToJson(parsePersistedSnapshot(snapshot, 'save'));
+  /**
+   * Replaces the stored snapshot; either the old or the new one survives a crash, never a mix.
+   * Overlapping saves are applied one after another in call order, so the last call's snapshot
+   * is the one kept.
+   */
+  save(snapshot: PersistedOperatingState): Promise<void> {
+    let text: string;
+    try {
+      text = snapshotToJson(parsePersistedSnapshot(snapshot, 'save'));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const run = (): Promise<void> => this.write(text);
+    const saved = this.lastSave.then(run, run);
+    this.lastSave = saved.catch(() => undefined);
+    return saved;
+  }
+
+  private async write(text: string): Promise<void> {
     this.sequence += 1;
     const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${this.sequence}.tmp`);
     try {

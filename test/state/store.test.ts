@@ -165,6 +165,31 @@ describe('JsonFileStateStore', () => {
     expect(await readFile(path, 'utf8')).toBe('{"hello": "world"}');
   });
 
+  // Defect: two saves in flight at once each renamed their own temp file, in whatever order the
+  // file system finished them, so an older snapshot could land last and replace a newer one
+  // (e.g. losing an override applied in between). Saves are now applied in call order.
+  it('applies overlapping saves in call order: the last snapshot saved is the one kept', async () => {
+    const path = join(dir, 'state.json');
+    const clock = new Clock();
+    const { manager } = managerIn(clock);
+    const older = manager.getPersistedSnapshot();
+    manager.applyOverride(override('DEFENSIVE', 0, 3, 'BALANCED'));
+    const newer = manager.getPersistedSnapshot();
+    const slowFirstRename: StateFileSystem = {
+      ...(fsp as unknown as StateFileSystem),
+      rename: async (from, to) => {
+        // The older snapshot's rename is the slow one, so without ordering it would land last.
+        const saved = JSON.parse(await fsp.readFile(from, 'utf8')) as { currentState: string };
+        if (saved.currentState === 'BALANCED') await new Promise((resolve) => setTimeout(resolve, 30));
+        await fsp.rename(from, to);
+      },
+    };
+    const store = new JsonFileStateStore(path, { fs: slowFirstRename });
+    await Promise.all([store.save(older), store.save(newer)]);
+    expect((await store.load())?.currentState).toBe('DEFENSIVE');
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
   it('refuses to save an invalid snapshot', async () => {
     const store = new JsonFileStateStore(join(dir, 'state.json'));
     const good = managerIn(new Clock()).manager.getPersistedSnapshot();
