@@ -26,7 +26,8 @@ export type BoundedBlockOptions = OnDemandOptions;
  * Demand is explicit (each `ready` notification asks for one event; demand is banked while
  * empty). On completion or error, every buffered and held event is still delivered on demand
  * first; on unsubscription the source and `ready` are unsubscribed and what is left is reported
- * to `onDrop` with reason `'shutdown'` (the only drops this operator ever reports).
+ * to `onDrop` with reason `'shutdown'` (the only drops this operator ever reports); so is what is
+ * left when `ready` completes and its banked demand is spent, after which the output completes.
  *
  * ## Example
  * ```ts

@@ -29,7 +29,8 @@ export interface CollapseByTypeOptions extends OnDemandOptions {
  * (`'evicted'`). A key function that throws leaves that event uncollapsed (it is buffered as
  * usual) and is reported to `onError`. Demand, completion, error and teardown behave as in
  * {@link dropOldest}: one event per `ready` notification, banked while empty; buffered events are
- * delivered before completion or error; unsubscription reports the rest as `'shutdown'`.
+ * delivered before completion or error; unsubscription, or `ready` completing once its banked
+ * demand is spent, reports the rest as `'shutdown'` (the latter then completes the output).
  *
  * ## Example
  * ```ts

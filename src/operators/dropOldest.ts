@@ -26,7 +26,8 @@ export type DropOldestOptions = OnDemandOptions;
  * are queued, further undroppable events wait (BLOCK behaviour) and a droppable arrival is itself
  * evicted. On completion, or on error, buffered events are still delivered on demand first; on
  * unsubscription the source and `ready` are unsubscribed and what is still buffered is reported
- * with reason `'shutdown'`.
+ * with reason `'shutdown'`; so is what is left when `ready` completes and its banked demand is
+ * spent, after which the output completes.
  *
  * ## Example
  * ```ts

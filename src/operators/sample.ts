@@ -28,8 +28,9 @@ export interface SampleOptions extends OnDemandOptions {
  * Not to be confused with RxJS's time-based `sample`: this one is a deterministic counter, so
  * marble tests are exact. Undroppable events are never sampled out. Demand, completion, error
  * and teardown behave as in {@link dropOldest}: one event per `ready` notification, banked while
- * empty; buffered events are delivered before completion or error; unsubscription reports the
- * rest as `'shutdown'`.
+ * empty; buffered events are delivered before completion or error; unsubscription, or `ready`
+ * completing once its banked demand is spent, reports the rest as `'shutdown'` (the latter then
+ * completes the output).
  *
  * ## Example
  * ```ts

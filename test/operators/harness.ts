@@ -81,6 +81,36 @@ export function standardCases(make: MakeOperator): void {
       });
     });
 
+    // Regression: when ready completed with events buffered, no demand could ever come again and
+    // the output never terminated (a source completion or error waiting behind the buffer was
+    // never delivered). Now the remainder is reported as 'shutdown' and the output ends.
+    it('completes when ready completes and no banked demand is left, reporting what is buffered', () => {
+      const drops: DropRecord[] = [];
+      testScheduler().run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        const source = hot('-a-b-c-', letters);
+        expectObservable(source.pipe(make(cold('--r-|'), drops))).toBe('--a-|', letters);
+        expectSubscriptions(source.subscriptions).toBe('^---!');
+      });
+      expect(drops.map((d) => `${d.event.eventId}:${d.reason}@${d.at}`)).toEqual(['b:shutdown@4']);
+    });
+
+    it('still serves demand banked before ready completed, then completes', () => {
+      testScheduler().run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        const source = hot('---a--b--c-', letters);
+        expectObservable(source.pipe(make(cold('rr|'), []))).toBe('---a--(b|)', letters);
+        expectSubscriptions(source.subscriptions).toBe('^-----!');
+      });
+    });
+
+    it('delivers a source error waiting behind the buffer when ready completes', () => {
+      const drops: DropRecord[] = [];
+      testScheduler().run(({ cold, expectObservable }) => {
+        const source = cold('-a-b-#', letters, 'boom');
+        expectObservable(source.pipe(make(cold('--r---|'), drops))).toBe('--a---#', letters, 'boom');
+      });
+      expect(drops.map((d) => `${d.event.eventId}:${d.reason}@${d.at}`)).toEqual(['b:shutdown@6']);
+    });
+
     it('delivers buffered events on demand before completion', () => {
       testScheduler().run(({ cold, expectObservable }) => {
         const source = cold('-a-b-c|', letters);

@@ -2,7 +2,7 @@
  * The RxJS face of a lane buffer core: the one demand-driven subscription body shared by the
  * operators `boundedBlock`, `dropOldest`, `collapseByType` and `sample`.
  */
-import { Observable, asyncScheduler, isObservable, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, asyncScheduler, isObservable, type MonoTypeOperatorFunction, type SchedulerLike, Subscription } from 'rxjs';
 import type { Event } from '../../event/contracts.js';
 import { instrument } from '../../debug/instrument.js';
 import type { LaneBufferOptions } from '../../event/buffer/base.js';
@@ -16,7 +16,8 @@ export interface OnDemandOptions {
   /**
    * The consumer's demand: each notification asks for one event. Demand that arrives while the
    * buffer is empty is banked and served as events arrive (Reactive Streams `request(n)`).
-   * Completion of `ready` means no further demand; an error of `ready` errors the output.
+   * Completion of `ready` means no further demand: once the banked demand is used up the output
+   * terminates (see {@link bufferOnDemand}); an error of `ready` errors the output.
    */
   ready: Observable<unknown>;
   /** Passes the output through the instrumentation hook under this name. */
@@ -45,6 +46,9 @@ export function checkOnDemandOptions(options: OnDemandOptions): void {
  *   completes after the last of them (at once when the buffer is empty).
  * - Source error: like completion, the error waits until the buffer has drained on demand, so no
  *   accepted event is lost; with an empty buffer it is immediate.
+ * - `ready` completion: no demand can come again, so once the banked demand is used up the source
+ *   is unsubscribed, events still buffered or held are reported as `'shutdown'`, and the output
+ *   completes (or errors, when a source error was waiting behind the buffer) instead of hanging.
  * - Unsubscription: the source and `ready` are unsubscribed; events still buffered or held are
  *   reported to `onDrop` as `'shutdown'`. Nothing is ever scheduled, so no timer is left behind.
  */
@@ -66,6 +70,9 @@ export function bufferOnDemand(
       let sourceDone = false;
       let sourceFailed = false;
       let sourceError: unknown;
+      let readyDone = false;
+      // A container first, so a termination during the source's own subscribe call still reaches it.
+      const sourceSubscription = new Subscription();
 
       const drain = (): void => {
         if (draining) return;
@@ -78,6 +85,13 @@ export function bufferOnDemand(
         if (sourceDone && core.size === 0 && core.heldCount === 0) {
           if (sourceFailed) subscriber.error(sourceError);
           else subscriber.complete();
+        } else if (readyDone && demand === 0 && !subscriber.closed) {
+          // No demand can ever come again: what is buffered could never be delivered. Report it
+          // and end the output rather than leave a stream that never terminates.
+          sourceSubscription.unsubscribe();
+          if (core.size > 0 || core.heldCount > 0) core.clear('shutdown', scheduler.now());
+          if (sourceFailed) subscriber.error(sourceError);
+          else subscriber.complete();
         }
       };
 
@@ -87,9 +101,13 @@ export function bufferOnDemand(
           drain();
         },
         error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          readyDone = true;
+          drain();
+        },
       });
       if (subscriber.closed) return () => readySubscription.unsubscribe();
-      const sourceSubscription = source.subscribe({
+      sourceSubscription.add(source.subscribe({
         next: (event) => {
           core.offer(event, scheduler.now());
           if (demand > 0) drain();
@@ -104,7 +122,7 @@ export function bufferOnDemand(
           sourceDone = true;
           drain();
         },
-      });
+      }));
 
       return () => {
         readySubscription.unsubscribe();
