@@ -84,7 +84,10 @@ interface Step {
  * debounced to the latest and evaluated once per `cycleMinutes`, and an active override is
  * reverted by a scheduler timer at its expiry. Invalid input goes to `errors$`; the state stream
  * keeps running. The inputs are subscribed while any output is subscribed; when all inputs have
- * completed (and no override is waiting to expire) the outputs complete.
+ * completed (and no override is waiting to expire) the outputs complete. When the last output is
+ * unsubscribed the run ends, and a later subscription starts a fresh run from `options.initial`
+ * (or the configured default): keep one subscription for the process's lifetime (or use
+ * `OperatingStateManager`), and persist snapshots with a `StateStore` to survive restarts.
  *
  * ```
  * metrics$ : -a-b---c--------|     (one cycle every 6 frames)
