@@ -23,6 +23,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { EVENT_PRIORITIES, LANE_KEYS, type Event, type EventPriority, type LaneKey } from './contracts.js';
 import type { LaneConfig } from './config.js';
 import { createLaneBuffer } from './buffer/index.js';
+import { RingLaneBuffer, takeBatch } from './buffer/base.js';
 import { OfferOutcome, type DropRecord, type LaneBuffer } from './buffer/types.js';
 import type { YieldScheduler } from './yield-scheduler.js';
 
@@ -130,6 +131,11 @@ class MergeLane {
   readonly maxStarvationMs: number | null;
   /** Enqueue times of the batch being started; reused for every batch. */
   readonly enqueuedAt: Float64Array;
+  /**
+   * The buffer is a shipped core whose `poll` is not overridden: a batch is taken in one call
+   * ({@link takeBatch}) instead of one `poll` per event. Decided once, here.
+   */
+  readonly fillInOneCall: boolean;
 
   constructor(
     readonly priority: EventPriority,
@@ -142,6 +148,7 @@ class MergeLane {
     this.concurrency = Math.max(1, Math.floor(settings.concurrency));
     this.maxStarvationMs = settings.maxStarvationMs;
     this.enqueuedAt = new Float64Array(this.batchSize);
+    this.fillInOneCall = this.buffer instanceof RingLaneBuffer && this.buffer.poll === RingLaneBuffer.prototype.poll;
   }
 }
 
@@ -398,18 +405,22 @@ export class PriorityMerge {
     if (planned === 0) return 0;
     // Sized up front: one allocation per batch, no growth while filling.
     const batch = new Array<Event>(planned);
+    // The look-ahead is needed only while a `canBatch: false` event may be queued; the count
+    // cannot change before the batch ends (polling such an event ends it).
+    const lookAhead = lane.unbatchable > 0;
     let count = 0;
-    for (;;) {
-      const event = buffer.poll(now)!;
-      batch[count] = event;
-      enqueuedAt[count++] = buffer.lastPolledEnqueuedAt;
-      if (!event.canBatch) {
-        if (lane.unbatchable > 0) lane.unbatchable--;
-        break;
+    if (lane.fillInOneCall) {
+      count = takeBatch(buffer as RingLaneBuffer, batch, enqueuedAt, planned, lookAhead);
+    } else {
+      for (;;) {
+        const event = buffer.poll(now)!;
+        batch[count] = event;
+        enqueuedAt[count++] = buffer.lastPolledEnqueuedAt;
+        if (!event.canBatch || count === planned) break;
+        if (lookAhead && buffer.peek()?.canBatch === false) break;
       }
-      if (count === planned) break;
-      if (lane.unbatchable > 0 && buffer.peek()?.canBatch === false) break;
     }
+    if (!batch[count - 1]!.canBatch && lane.unbatchable > 0) lane.unbatchable--;
     if (count < planned) batch.length = count;
     if (lane.unbatchable > 0 && buffer.size === 0 && buffer.heldCount === 0) lane.unbatchable = 0;
     lane.lastTurnAt = now;

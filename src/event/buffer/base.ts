@@ -15,6 +15,19 @@ import {
   type SinkFailure,
 } from './types.js';
 
+/**
+ * Takes up to `max` events from `buffer` as its `poll` would, one after another, into `out` (from
+ * index 0) with their enqueue times in `times`; stops after an event whose `canBatch` is not true
+ * and, when `lookAhead`, before one whose `canBatch` is false. Returns how many were taken. While
+ * only droppable events are queued and none is held, the batch moves in one pass over the ring
+ * (so it is for cores whose `poll` is RingLaneBuffer's own).
+ *
+ * The merge's batch fill, kept off the class's public surface: it is assigned in
+ * {@link RingLaneBuffer}'s static block (where it may read the rings) and not exported from the
+ * package.
+ */
+export let takeBatch: (buffer: RingLaneBuffer, out: Event[], times: Float64Array, max: number, lookAhead: boolean) => number;
+
 /** Options every lane buffer core takes. */
 export interface LaneBufferOptions extends LaneBufferSinks {
   /** Most events the buffer holds (held events not counted). A positive integer. */
@@ -153,6 +166,28 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     const held = this.held;
     if (held.head !== held.tail) this.releaseHeld();
     return event;
+  }
+
+  static {
+    takeBatch = (buffer, out, times, max, lookAhead) => {
+      const kept = buffer.kept;
+      const held = buffer.held;
+      if (kept.head === kept.tail && held.head === held.tail) {
+        const count = buffer.droppable.shiftInto(out, times, max, lookAhead);
+        if (count > 0) buffer.lastPolledEnqueuedAt = times[count - 1]!;
+        return count;
+      }
+      let count = 0;
+      while (count < max) {
+        const event = buffer.poll(0);
+        if (event === undefined) break;
+        out[count] = event;
+        times[count++] = buffer.lastPolledEnqueuedAt;
+        if (!event.canBatch) break;
+        if (lookAhead && count < max && buffer.peek()?.canBatch === false) break;
+      }
+      return count;
+    };
   }
 
   /** Removes everything queued and held, reporting each (queued first, oldest first) with `reason`. */

@@ -107,6 +107,41 @@ export class EventRing {
     return event;
   }
 
+  /**
+   * Moves head events into `out` and their enqueue times into `outTimes` (from index 0), at most
+   * `max`: the batch-sized form of `shift` for a drain, with the ring's fields read once. Stops after
+   * an event whose `canBatch` is not true and, when `lookAhead`, before an event whose `canBatch`
+   * is false (one that must travel alone). Returns how many events moved.
+   */
+  shiftInto(out: Event[], outTimes: Float64Array, max: number, lookAhead: boolean): number {
+    const events = this.events;
+    const times = this.times;
+    const keys = this.keys;
+    const mask = this.mask;
+    let head = this.head;
+    const limit = Math.min(max, (this.tail - head) | 0);
+    let count = 0;
+    while (count < limit) {
+      const slot = head & mask;
+      const event = events[slot]!;
+      if (lookAhead && count > 0 && event.canBatch === false) break;
+      events[slot] = undefined;
+      if (keys !== undefined) {
+        const key = keys[slot];
+        if (key !== undefined) {
+          keys[slot] = undefined;
+          this.index!.delete(key);
+        }
+      }
+      out[count] = event;
+      outTimes[count++] = times[slot]!;
+      head = (head + 1) | 0;
+      if (!event.canBatch) break;
+    }
+    this.head = head;
+    return count;
+  }
+
   /** The head event, or undefined when empty. */
   peek(): Event | undefined {
     return this.head === this.tail ? undefined : this.events[this.head & this.mask];
