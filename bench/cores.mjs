@@ -105,12 +105,14 @@ let sink = 0; // results are folded in here so the loops are not optimised away
  * own type feedback: a loop shared by the four cores would see four receiver classes, stay
  * polymorphic and measure the call site instead of the core.
  */
-function compileLoop(name, target, offer, poll, start) {
+function compileLoop(name, target, offer, poll, start, { source = pool, offersPerPoll = 1 } = {}) {
   const state = { cursor: start };
-  // The contender's name and depth make the source text unique: V8 caches compiled code by source
-  // text, so identical bodies would share one loop (and its type feedback) across contenders.
+  // The contender's name, depth and workload make the source text unique: V8 caches compiled code
+  // by source text, so identical bodies would share one loop (and its type feedback) across contenders.
+  const pollStep =
+    offersPerPoll === 1 ? `folded ^= ${poll}.priority;` : `if ((cursor & ${offersPerPoll - 1}) === 0) folded ^= ${poll}?.priority ?? 0;`;
   const body = `
-    // contender: ${name}, depth ${start}
+    // contender: ${name}, depth ${start}, ${offersPerPoll} offer(s) per poll
     return function run() {
       let cursor = state.cursor;
       let folded = 0;
@@ -118,12 +120,12 @@ function compileLoop(name, target, offer, poll, start) {
         const e = pool[cursor++ & ${POOL - 1}];
         folded ^= e.timestamp;
         ${offer};
-        folded ^= ${poll}.priority;
+        ${pollStep}
       }
       state.cursor = cursor;
       return folded;
     };`;
-  const run = new Function('target', 'pool', 'state', body)(target, pool, state);
+  const run = new Function('target', 'pool', 'state', body)(target, source, state);
   return () => {
     sink ^= run();
   };
@@ -211,34 +213,13 @@ const keyedPool = Array.from({ length: POOL }, (_, i) => {
   return Object.freeze({ ...pool[i], eventType: TYPES[k & 3], payload: Object.freeze({ symbol: SYMBOLS[k >> 2] }) });
 });
 const typeAndSymbol = (e) => `${e.eventType}:${String(e.payload.symbol)}`;
-
-function compileKeyedLoop(name, target, offer, poll) {
-  const state = { cursor: 0 };
-  const body = `
-    // contender: ${name}, keyed workload (unique source text, see compileLoop)
-    return function run() {
-      let cursor = state.cursor;
-      let folded = 0;
-      for (let i = 0; i < ${OPS_PER_CALL}; i++) {
-        const e = pool[cursor++ & ${POOL - 1}];
-        folded ^= e.timestamp;
-        ${offer};
-        if ((cursor & ${OFFERS_PER_POLL - 1}) === 0) folded ^= ${poll}?.priority ?? 0;
-      }
-      state.cursor = cursor;
-      return folded;
-    };`;
-  const run = new Function('target', 'pool', 'state', body)(target, keyedPool, state);
-  return () => {
-    sink ^= run();
-  };
-}
+const keyedWorkload = { source: keyedPool, offersPerPoll: OFFERS_PER_POLL };
 
 const collapseCore = createLaneBuffer({ policy: 'COLLAPSE', capacity: 1000, priority: 2, collapseKey: typeAndSymbol });
 const keyedRing = new BareMapRing(1000, typeAndSymbol);
 const keyed = await measure({
-  'COLLAPSE core': compileKeyedLoop('COLLAPSE core', collapseCore, 'target.offer(e, i)', 'target.poll(i)'),
-  'bare ring + Map index': compileKeyedLoop('bare ring + Map index', keyedRing, 'target.push(e)', 'target.shift()'),
+  'COLLAPSE core': compileLoop('COLLAPSE core', collapseCore, 'target.offer(e, i)', 'target.poll(i)', 0, keyedWorkload),
+  'bare ring + Map index': compileLoop('bare ring + Map index', keyedRing, 'target.push(e)', 'target.shift()', 0, keyedWorkload),
 });
 const c = collapseCore.counters;
 console.log(

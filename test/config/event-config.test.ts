@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  ConfigError,
   defaultEventConfig,
   loadEventConfig,
   parseEventConfig,
   resolveEventConfig,
   type EventConfig,
 } from '../../src/index.js';
+import { errorOf, isDeeplyFrozen } from './helpers.js';
 
 /** The design's values (seed section 7) plus the documented extension keys. */
 const SEED_EVENT_CONFIG: EventConfig = {
@@ -34,21 +34,6 @@ const SEED_EVENT_CONFIG: EventConfig = {
   },
   stopTimeoutMs: 5000,
 };
-
-function isDeeplyFrozen(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return true;
-  return Object.isFrozen(value) && Object.values(value).every(isDeeplyFrozen);
-}
-
-function errorOf(action: () => unknown): ConfigError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 const tempDir = mkdtempSync(join(tmpdir(), 'qts-event-config-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));

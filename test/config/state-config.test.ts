@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  ConfigError,
   defaultStateConfig,
   loadStateConfig,
   parseStateConfig,
   resolveStateConfig,
   type StateConfig,
 } from '../../src/index.js';
+import { errorOf, isDeeplyFrozen } from './helpers.js';
 
 /** The design's values (seed section 7) plus the documented cycle length. */
 const SEED_STATE_CONFIG: StateConfig = {
@@ -26,21 +26,6 @@ const SEED_STATE_CONFIG: StateConfig = {
   },
   override: { maxDurationDays: 7 },
 };
-
-function isDeeplyFrozen(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return true;
-  return Object.isFrozen(value) && Object.values(value).every(isDeeplyFrozen);
-}
-
-function errorOf(action: () => unknown): ConfigError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 const tempDir = mkdtempSync(join(tmpdir(), 'qts-state-config-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
