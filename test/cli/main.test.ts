@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { main, parseReplayArgs, REPLAY_HELP, resolveConfigFile, UsageError } from '../../src/cli/main.js';
-import { parseSnapshot } from '../../src/state/store.js';
+import { parseSnapshot } from '../../src/state/snapshot.js';
 
 interface Captured {
   code: number;
