@@ -1,0 +1,17 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+/**
+ * The suite Stryker runs against each mutant of the core (stryker.config.mjs): every test that
+ * exercises the core in-process. Left out: the tests of the packed artefacts (browser bundle, tarball,
+ * headless Chromium), which test the build and the packaging, not the core's behaviour, and take
+ * most of the suite's time.
+ */
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      exclude: ['test/browser/**', 'test/bundle/**', 'test/package/**', 'test/replay/report.browser.test.ts', '**/node_modules/**'],
+    },
+  }),
+);
