@@ -144,6 +144,12 @@ describe('readAlerts: latency', () => {
     expect(lat(2, { budgetBreaches: 3 }, before)?.level).toBe('warning');
   });
 
+  it('counts every breach of a lane as new when the previous sample does not have that lane', () => {
+    const previous: DispatcherMetrics = { at: 0, degradationLevel: 'NORMAL', lanes: [lane(0, { budgetBreaches: 9 })] };
+    expect(lat(0, { budgetBreaches: 9 }, previous)?.level).toBe('ok');
+    expect(lat(2, { budgetBreaches: 1 }, previous)?.level).toBe('warning');
+  });
+
   it('prefers critical over warning when both hold', () => {
     expect(lat(0, { p99: 11, budgetBreaches: 1 })?.level).toBe('critical');
   });
