@@ -392,3 +392,65 @@ describe('safety and overrides', () => {
     );
   });
 });
+
+describe('what each input clears', () => {
+  const config = resolveStateConfig();
+  const pendingIn = (state: 'BALANCED' | 'DEFENSIVE'): OperatingStateModel => ({ ...initialOperatingState(state, T0), pending: { target: 'AGGRESSIVE', count: 1 } });
+
+  it('a fresh model: the state, its clock, and nothing else yet', () => {
+    expect(initialOperatingState('DEFENSIVE', T0)).toEqual({
+      currentState: 'DEFENSIVE',
+      previousState: null,
+      stateSince: T0,
+      transitionReason: null,
+      lastTransitionAt: null,
+      override: null,
+      pending: null,
+      safety: 'NORMAL',
+      tradingHalted: false,
+      transitions: [],
+      evaluation: null,
+    });
+  });
+
+  it('lockdown drops the pending confirmation', () => {
+    const [model] = run(config, pendingIn('BALANCED'), [[T0, { kind: 'SAFETY', safety: 'LOCKDOWN' }]]);
+    expect([model!.pending, model!.tradingHalted, model!.safety]).toEqual([null, true, 'LOCKDOWN']);
+  });
+
+  it('safety FAIL drops the pending confirmation even when already DEFENSIVE', () => {
+    const [model] = run(config, pendingIn('DEFENSIVE'), [[T0, { kind: 'SAFETY', safety: 'FAIL' }]]);
+    expect([model!.pending, model!.transitions]).toEqual([null, []]);
+  });
+
+  it('an override drops the pending confirmation, even to the state already held, and gives its reason', () => {
+    const [same] = run(config, pendingIn('BALANCED'), [[T0, { kind: 'OVERRIDE', override: override('BALANCED', T0, 1) }]]);
+    expect(same!.pending).toBeNull();
+    const [moved] = run(config, initialOperatingState('BALANCED', T0), [[T0, { kind: 'OVERRIDE', override: override('DEFENSIVE', T0, 1) }]]);
+    expect(moved!.transitionReason).toBe('override by op-7: desk call');
+  });
+
+  it('a safety change or an override clears the previous evaluation', () => {
+    const [, afterSafety] = run(config, initialOperatingState('BALANCED', T0), [
+      [T0, evaluate()],
+      [T0 + 1, { kind: 'SAFETY', safety: 'WARNING' }],
+    ]);
+    expect(afterSafety!.evaluation).toBeNull();
+    const [, afterOverride] = run(config, initialOperatingState('BALANCED', T0), [
+      [T0, evaluate()],
+      [T0 + 1, { kind: 'OVERRIDE', override: override('DEFENSIVE', T0 + 1, 1) }],
+    ]);
+    expect(afterOverride!.evaluation).toBeNull();
+    const [, afterEvaluate] = run(config, initialOperatingState('BALANCED', T0), [
+      [T0, { kind: 'SAFETY', safety: 'FAIL' }],
+      [T0 + 1, evaluate()],
+    ]);
+    expect(afterEvaluate!.transitions).toEqual([]);
+  });
+
+  it('no cooldown applies before the first transition, however early the clock', () => {
+    const config0 = resolveStateConfig({ confirmationCycles: 1, cooldownHours: 24, hysteresis: { balanced: { minDurationDays: 0 } } });
+    const [model] = run(config0, initialOperatingState('BALANCED', 0), [[HOUR, evaluate(STRESS)]]);
+    expect([model!.currentState, model!.evaluation?.gate]).toEqual(['DEFENSIVE', null]);
+  });
+});
