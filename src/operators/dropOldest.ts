@@ -7,7 +7,7 @@ import { DropOldestLaneBuffer } from '../event/buffer/dropOldest.js';
 import { bufferOnDemand, type OnDemandOptions } from './internal/bufferOnDemand.js';
 
 /** Options of {@link dropOldest}. */
-export type DropOldestOptions = OnDemandOptions;
+export type DropOldestOptions<T = Event> = OnDemandOptions<T>;
 
 /**
  * Buffers up to `capacity` events and emits one per `ready` notification; when full, the oldest
@@ -41,6 +41,6 @@ export type DropOldestOptions = OnDemandOptions;
  * @return an operator emitting the surviving events in arrival order, one per demand
  * @throws {LaneConfigError} when `capacity` is not a positive integer or `ready` is not an Observable
  */
-export function dropOldest(options: DropOldestOptions): MonoTypeOperatorFunction<Event> {
+export function dropOldest<T>(options: DropOldestOptions<T>): MonoTypeOperatorFunction<T> {
   return bufferOnDemand(options, (core) => new DropOldestLaneBuffer(core));
 }
