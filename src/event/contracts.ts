@@ -150,21 +150,30 @@ export interface EventTypeRegistry extends Record<EventType, EventPayload> {}
 /** Every event type name the type system knows: the seed's and those merged into {@link EventTypeRegistry}. */
 export type EventTypeName = keyof EventTypeRegistry & string;
 
+/**
+ * The payload type of an event of type `K`: the registered payload for one type (or a few), and the
+ * general JSON-like record for the seed types and for "any type" (`QtsEvent` without argument),
+ * so reading a payload through the general `QtsEvent` never depends on which types are registered.
+ * Declare registered payloads as type literals (`{ score: number }`), so they stay assignable to it.
+ */
+export type EventPayloadOf<K extends EventTypeName> = EventTypeName extends K ? EventPayload : K extends EventType ? EventPayload : EventTypeRegistry[K];
+
 /** What `createEvent` accepts as the payload of type `K`: any record for a seed type, the registered type otherwise. */
 export type EventPayloadInit<K extends EventTypeName> = K extends EventType ? Record<string, unknown> : EventTypeRegistry[K];
 
 /**
  * A routed event (named so that it never clashes with the global DOM/Node `Event`). Created
- * frozen (payload included) by {@link createEvent}; `K` narrows its type and payload.
+ * frozen (payload included) by {@link createEvent}; `K` narrows its type and, through `P`
+ * (derived from `K`; not meant to be given), its payload.
  */
-export interface QtsEvent<K extends EventTypeName = EventTypeName> {
+export interface QtsEvent<K extends EventTypeName = EventTypeName, P = EventPayloadOf<K>> {
   readonly eventId: string;
   readonly eventType: K;
   readonly priority: EventPriority;
   /** Epoch milliseconds from the creating scheduler's clock. */
   readonly timestamp: number;
   readonly source: string;
-  readonly payload: EventTypeRegistry[K];
+  readonly payload: P;
   /** Counts as handled only when every handler of its lane succeeded; otherwise a failure record. */
   readonly requiresAck: boolean;
   /** Latency budget in ms; 0 means best effort. */

@@ -37,7 +37,9 @@ export type BoundedBlockOptions<T = Event> = OnDemandOptions<T>;
  * ready.next();
  * ```
  *
- * @param options `capacity` (a positive integer), `ready`, and optionally `name`, `onDrop`, `onError`, `scheduler`
+ * Generic: `T` is inferred from the source (your own type or the library's event).
+ *
+ * @param options `capacity` (a positive integer), `ready`, and optionally `canDrop` (unused: nothing is dropped), `name`, `onDrop`, `onError`, `scheduler`
  * @return an operator emitting every event in arrival order, one per demand
  * @throws {LaneConfigError} when `capacity` is not a positive integer or `ready` is not an Observable
  */

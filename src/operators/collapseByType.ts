@@ -43,12 +43,21 @@ export interface CollapseByTypeOptions<T = Event, K = string> extends OnDemandOp
  * ## Example
  * ```ts
  * const ready = new Subject<void>();
+ * quotes$.pipe(collapseByType({ capacity: 500, ready, key: (q) => q.symbol })) // the latest quote per symbol
+ *   .subscribe((quote) => { price(quote); ready.next(); });
+ * ```
+ * With the library's events:
+ * ```ts
+ * const ready = new Subject<void>();
  * signals$.pipe(collapseByType({ capacity: 1000, ready, collapseKey: (e) => `${e.eventType}:${String(e.payload.symbol)}` }))
  *   .subscribe((signal) => { evaluate(signal); ready.next(); });
  * ready.next();
  * ```
  *
- * @param options `capacity`, `ready`, and optionally `collapseKey`, `name`, `onDrop`, `onError`, `scheduler`
+ * Generic: `T` is inferred from the source (your own type or the library's event); `canDrop`
+ * decides which values may be dropped (default: an event's `canDrop` field; any other value may).
+ *
+ * @param options `capacity`, `ready`, and optionally `key` (or its earlier name `collapseKey`), `canDrop`, `name`, `onDrop`, `onError`, `scheduler`
  * @return an operator emitting the latest event per key, in first-arrival order, one per demand
  * @throws {LaneConfigError} when `capacity` is not a positive integer, `ready` is not an Observable or `collapseKey` is not a function
  */

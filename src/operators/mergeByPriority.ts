@@ -100,8 +100,12 @@ function canCollapseAsEvent(value: Event): boolean {
  *   .subscribe((batch) => route(batch));
  * ```
  *
- * @param options lanes, scheduler, optional per-batch handler, drop callback, name
- * @return an operator from events to batches (`readonly Event[]`, one lane each)
+ * Generic: with `priorityOf`, values of any type `T` are routed (`orders$.pipe(mergeByPriority({
+ * priorityOf: (o) => (o.urgent ? 0 : 2) }))` is an `Observable<readonly Order[]>`).
+ *
+ * @param options lanes, scheduler, optional `priorityOf`, `canDrop`, per-batch handler, drop and error callbacks, name
+ * @return an operator from values to batches (`readonly T[]`, one lane each)
+ * @throws (on the error channel) {PriorityOfError} when `priorityOf` returns something that is not 0–3
  */
 export function mergeByPriority<T = Event>(options: MergeByPriorityOptions<T> = {}): OperatorFunction<T, readonly T[]> {
   // Only the lanes matter here (no monitoring): each lane's partial over the shipped defaults; the

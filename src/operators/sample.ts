@@ -40,7 +40,10 @@ export interface SampleOptions<T = Event> extends OnDemandOptions<T> {
  * ready.next();
  * ```
  *
- * @param options `capacity`, `ready`, and optionally `sampleRate`, `name`, `onDrop`, `onError`, `scheduler`
+ * Generic: `T` is inferred from the source (your own type or the library's event); `canDrop`
+ * decides which values may be dropped (default: an event's `canDrop` field; any other value may).
+ *
+ * @param options `capacity`, `ready`, and optionally `sampleRate`, `canDrop`, `name`, `onDrop`, `onError`, `scheduler`
  * @return an operator emitting the admitted events in arrival order, one per demand
  * @throws {LaneConfigError} when `capacity` is not a positive integer, `ready` is not an Observable or `sampleRate` is outside (0, 1]
  */

@@ -62,6 +62,12 @@ export function wrongUses(): void {
   createEvent('NOT_REGISTERED');
 }
 
+// Registering a type changes nothing for code that reads payloads through the general event.
+export function symbolOf(event: QtsEvent): string | undefined {
+  const symbol = event.payload['symbol'];
+  return typeof symbol === 'string' ? symbol : undefined;
+}
+
 async function genericOperators(): Promise<unknown> {
   const ticks: Tick[] = [{ symbol: 'A', price: 1 }, { symbol: 'B', price: 2 }, { symbol: 'A', price: 3 }];
   const dropped: DropRecord<Tick>[] = [];
