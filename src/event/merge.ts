@@ -52,10 +52,11 @@ export interface MergeLaneSinks {
   readonly collapseKey?: ((event: Event) => unknown) | undefined;
   readonly onDrop?: ((record: DropRecord) => void) | undefined;
   readonly onRelease?: ((event: Event) => void) | undefined;
-  /** For items that are not events (the generic merge): see {@link LaneBufferOptions.canDrop}. */
+  /** For items that are not events (the generic merge): which may be dropped (see `LaneBufferOptions.canDrop`). */
   readonly canDrop?: ((event: Event) => boolean) | undefined;
-  /** For items that are not events: see {@link CollapseLaneBufferOptions.canCollapse}. */
+  /** For items that are not events: which may collapse (see `CollapseLaneBufferOptions.canCollapse`). */
   readonly canCollapse?: ((event: Event) => boolean) | undefined;
+  /** A sink, `canDrop` or the collapse key threw (see `LaneBufferSinks.onError`). */
   readonly onError?: ((error: unknown, failure: SinkFailure) => void) | undefined;
 }
 
