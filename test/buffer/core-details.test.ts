@@ -181,12 +181,12 @@ describe('a lane without sinks', () => {
 });
 
 describe('collapse keys', () => {
-  it('a key that is not a string makes that event non-collapsible and is reported with what it was', () => {
+  it('a key function that gives no key makes that event non-collapsible and is reported', () => {
     const failures: [unknown, SinkFailure][] = [];
     const drops: DropRecord[] = [];
     const lane = new CollapseLaneBuffer({
       capacity: 4,
-      collapseKey: (e) => (e.eventId.startsWith('n') ? (42 as unknown as string) : 'same'),
+      collapseKey: (e) => (e.eventId.startsWith('n') ? undefined : 'same'),
       onDrop: (d) => drops.push(d),
       onError: (error, failure) => failures.push([error, failure]),
     });
@@ -195,10 +195,16 @@ describe('collapse keys', () => {
     expect(drainIds(lane)).toEqual(['n1', 'n2']);
     expect(drops).toEqual([]);
     expect(failures.map(([error, f]) => [(error as Error).name, (error as Error).message, f.sink, f.event.eventId])).toEqual([
-      ['TypeError', 'collapseKey: expected a string, got number', 'collapseKey', 'n1'],
-      ['TypeError', 'collapseKey: expected a string, got number', 'collapseKey', 'n2'],
+      ['TypeError', 'collapseKey: expected a key, got undefined', 'collapseKey', 'n1'],
+      ['TypeError', 'collapseKey: expected a key, got undefined', 'collapseKey', 'n2'],
     ]);
     expect(lane.counters).toMatchObject({ collapsed: 0, sinkFailures: 2 });
+  });
+
+  it('a key that is not a string collapses as a Map key does', () => {
+    const lane = new CollapseLaneBuffer({ capacity: 4, collapseKey: (e) => Number(e.eventId.slice(1)) % 2 });
+    for (const id of ['x1', 'x2', 'x3', 'x4']) lane.offer(ev(id, { canCollapse: true }), 0);
+    expect(drainIds(lane)).toEqual(['x3', 'x4']);
   });
 
   it('collapses only when the arrival is both collapsible and droppable', () => {
