@@ -98,7 +98,7 @@ export class EventRing {
     const keys = this.keys;
     if (keys !== undefined) {
       const key = keys[slot];
-      // Stryker disable next-line ConditionalExpression: clearing an empty key slot and deleting undefined from the string-keyed index change nothing
+      // Stryker disable next-line ConditionalExpression: clearing an empty key slot and deleting undefined (never a key: pushKeyed is given defined keys only) change nothing
       if (key !== undefined) {
         keys[slot] = undefined;
         this.index!.delete(key);
@@ -129,7 +129,7 @@ export class EventRing {
       events[slot] = undefined;
       if (keys !== undefined) {
         const key = keys[slot];
-        // Stryker disable next-line ConditionalExpression: clearing an empty key slot and deleting undefined from the string-keyed index change nothing
+        // Stryker disable next-line ConditionalExpression: clearing an empty key slot and deleting undefined (never a key: pushKeyed is given defined keys only) change nothing
         if (key !== undefined) {
           keys[slot] = undefined;
           this.index!.delete(key);
