@@ -319,6 +319,10 @@ describe('constructor checks', () => {
     );
   });
 
+  it('SAMPLE refuses a sample rate given as text, even one that reads as a number in (0, 1]', () => {
+    expect(() => new SampleLaneBuffer({ capacity: 1, sampleRate: '0.5' as never })).toThrow('sampleRate: expected a number in (0, 1], got "0.5"');
+  });
+
   it('SAMPLE defaults to a sample rate of 0.1 (one in ten)', () => {
     expect(new SampleLaneBuffer({ capacity: 1 }).sampleEvery).toBe(10);
     expect(new SampleLaneBuffer({ capacity: 1, sampleRate: 1 }).sampleEvery).toBe(1);

@@ -53,6 +53,7 @@ export interface LaneBufferOptions extends LaneBufferSinks {
 
 /** Throws a {@link LaneConfigError} unless `capacity` is a positive integer. */
 export function checkCapacity(capacity: unknown, option = 'capacity'): number {
+  // Stryker disable next-line ConditionalExpression: Number.isInteger is false for every non-number, so the typeof check only short-circuits
   if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity <= 0) {
     throw new LaneConfigError(option, 'a positive integer', capacity);
   }
@@ -101,6 +102,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   private sinkFailureCount = 0;
   lastPolledEnqueuedAt = Number.NaN;
 
+  // Stryker disable next-line BooleanLiteral: a key index on a ring that is never given keys stays empty and unused
   protected constructor(options: LaneBufferOptions, keyed = false) {
     if (typeof options !== 'object' || options === null) throw new LaneConfigError('options', 'an options object', options);
     this.capacity = checkCapacity(options.capacity);
@@ -176,6 +178,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     let ring = droppable;
     if (kept.head !== kept.tail) {
       // an undroppable head is due once every droppable event that arrived before it has left
+      // Stryker disable next-line ConditionalExpression: with no droppable event queued, the head's mark (a past droppable tail) is never after droppable.head, so the mark test holds too
       if (droppable.head === droppable.tail || ((kept.headMark() - droppable.head) | 0) <= 0) ring = kept;
     } else if (droppable.head === droppable.tail) {
       return undefined;
@@ -203,6 +206,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
         out[count] = event;
         times[count++] = buffer.lastPolledEnqueuedAt;
         if (event.canBatch === false) break;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: at count === max the loop ends on its own condition, so breaking here too changes nothing
         if (lookAhead && count < max && buffer.peek()?.canBatch === false) break;
       }
       return count;
@@ -313,6 +317,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     const droppable = this.droppable;
     const kept = this.kept;
     if (kept.head === kept.tail) return droppable.head === droppable.tail ? undefined : droppable;
+    // Stryker disable next-line ConditionalExpression: with no droppable event queued, the head's mark (a past droppable tail) is never after droppable.head, so the mark test holds too
     if (droppable.head === droppable.tail || ((kept.headMark() - droppable.head) | 0) <= 0) return kept;
     return droppable;
   }

@@ -41,9 +41,11 @@ export class EventRing {
    * @param start the first position (0; other values let tests cross the int32 wrap)
    */
   constructor(keyed: boolean, marked: boolean, start = 0) {
+    // Stryker disable next-line ArrayDeclaration: a pre-sized array and an empty one hold the same events (the size only spares reallocation)
     this.events = new Array<Event | undefined>(INITIAL_SLOTS);
     this.times = new Float64Array(INITIAL_SLOTS);
     this.marks = marked ? new Int32Array(INITIAL_SLOTS) : undefined;
+    // Stryker disable next-line ArrayDeclaration: a pre-sized array and an empty one hold the same keys (the size only spares reallocation)
     this.keys = keyed ? new Array<unknown>(INITIAL_SLOTS) : undefined;
     this.index = keyed ? new Map() : undefined;
     this.mask = INITIAL_SLOTS - 1;
@@ -59,6 +61,7 @@ export class EventRing {
   /** Appends `event` enqueued at `time`. */
   push(event: Event, time: number): void {
     const tail = this.tail;
+    // Stryker disable next-line EqualityOperator: growing one push early changes the storage size, not what the ring holds or returns
     if (((tail - this.head) | 0) > this.mask) this.grow();
     const slot = tail & this.mask;
     this.events[slot] = event;
@@ -69,6 +72,7 @@ export class EventRing {
   /** Appends `event` enqueued at `time` with the order mark `mark` (marked rings only). */
   pushMarked(event: Event, time: number, mark: number): void {
     const tail = this.tail;
+    // Stryker disable next-line EqualityOperator: growing one push early changes the storage size, not what the ring holds or returns
     if (((tail - this.head) | 0) > this.mask) this.grow();
     const slot = tail & this.mask;
     this.events[slot] = event;
@@ -80,6 +84,7 @@ export class EventRing {
   /** Appends `event` enqueued at `time`, indexed under `key` (keyed rings only). */
   pushKeyed(event: Event, time: number, key: unknown): void {
     const tail = this.tail;
+    // Stryker disable next-line EqualityOperator: growing one push early changes the storage size, not what the ring holds or returns
     if (((tail - this.head) | 0) > this.mask) this.grow();
     const slot = tail & this.mask;
     this.events[slot] = event;
@@ -178,9 +183,11 @@ export class EventRing {
     const oldMask = this.mask;
     const grown = (oldMask + 1) * 2;
     const mask = grown - 1;
+    // Stryker disable next-line ArrayDeclaration: a pre-sized array and an empty one hold the same events (the size only spares reallocation)
     const events = new Array<Event | undefined>(grown);
     const times = new Float64Array(grown);
     const marks = this.marks === undefined ? undefined : new Int32Array(grown);
+    // Stryker disable next-line ArrayDeclaration: a pre-sized array and an empty one hold the same keys (the size only spares reallocation)
     const keys = this.keys === undefined ? undefined : new Array<unknown>(grown);
     for (let position = this.head; position !== this.tail; position = (position + 1) | 0) {
       const from = position & oldMask;

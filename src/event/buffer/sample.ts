@@ -59,6 +59,7 @@ export class SampleLaneBuffer extends RingLaneBuffer {
       else kept.pushMarked(event, now, droppable.tail);
       return OfferOutcome.QUEUED;
     }
+    // Stryker disable next-line StringLiteral: an undroppable arrival is held, never refused, so this reason is never reported
     if (!canDrop) return this.admitByEvicting(event, now, false, 'evicted');
     if (++this.arrivalsWhileFull < this.sampleEvery) return this.holdOrRefuse(event, now, true, 'sampled');
     this.arrivalsWhileFull = 0;
