@@ -10,6 +10,7 @@ import {
   oneOf,
   positiveFraction,
   positiveInteger,
+  positiveIntegerAtMost,
   positiveNumber,
   section,
 } from '../config/schema.js';
@@ -82,6 +83,11 @@ export type DeepPartial<T> = T extends readonly unknown[]
     ? { readonly [K in keyof T]?: DeepPartial<T[K]> | undefined }
     : T;
 
+/** Largest lane capacity: a full lane this size already holds ≈ 350 MB of ring slots beside its events. */
+export const MAX_LANE_CAPACITY = 16_777_216;
+/** Largest latency window: the samples of every lane are reserved up front (8 bytes each). */
+export const MAX_LATENCY_WINDOW = 1_000_000;
+
 const laneSchema = section({
   capacity: positiveInteger(),
   overflow_policy: oneOf(Object.values(OverflowPolicy) as [OverflowPolicy, ...OverflowPolicy[]]),
@@ -99,7 +105,7 @@ const eventBlockSchema = section({
   queues: section({ p0: laneSchema, p1: laneSchema, p2: laneSchema, p3: laneSchema }),
   monitoring: section({
     check_interval_ms: positiveNumber('milliseconds'),
-    latency_window: positiveInteger(),
+    latency_window: positiveIntegerAtMost(MAX_LATENCY_WINDOW, 'samples reserved up front per lane, 8 bytes each'),
     alerts: section({
       p0_depth: depthThresholds,
       p1_depth: depthThresholds,
@@ -148,6 +154,22 @@ function checkEventBlock(block: EventBlock): CrossFieldProblem[] {
       problems.push([
         { path: [...alertPath, level], expected: `a depth below ${capacityPath.join('.')} (${capacity})`, received: String(depth[level]) },
         { path: capacityPath, expected: `a capacity above ${alertPath.join('.')}.${level} (${depth[level]})`, received: String(capacity) },
+      ]);
+    }
+  }
+  for (const lane of LANE_KEYS) {
+    // A batch is filled from the lane; one larger than the lane can never fill, and its buffers
+    // would be reserved for nothing.
+    const { batch_size: batchSize, capacity } = block.queues[lane];
+    const lanePath = ['event', 'queues', lane];
+    if (capacity > MAX_LANE_CAPACITY) {
+      const expected = `a positive integer <= ${MAX_LANE_CAPACITY} (a full lane this size already holds about 350 MB of ring slots)`;
+      problems.push([{ path: [...lanePath, 'capacity'], expected, received: String(capacity) }]);
+    }
+    if (batchSize > capacity) {
+      problems.push([
+        { path: [...lanePath, 'batch_size'], expected: `a batch size <= ${lanePath.join('.')}.capacity (${capacity})`, received: String(batchSize) },
+        { path: [...lanePath, 'capacity'], expected: `a capacity >= ${lanePath.join('.')}.batch_size (${batchSize})`, received: String(capacity) },
       ]);
     }
   }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { deepFreeze, isPlainRecord } from '../config/merge.js';
+import { describeValue } from '../config/errors.js';
 
 /** Priority lanes, highest first. The number is the lane index. */
 export const EventPriority = {
@@ -188,10 +189,10 @@ export class EventValidationError extends Error {
 }
 
 const eventTypeSchema = z.enum(Object.values(EventType) as [EventType, ...EventType[]], {
-  error: (issue) => `unknown event type ${JSON.stringify(issue.input)}`,
+  error: (issue) => `unknown event type ${describeValue(issue.input)}`,
 });
 const prioritySchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
-  error: (issue) => `expected one of 0, 1, 2, 3, got ${JSON.stringify(issue.input)}`,
+  error: (issue) => `expected one of 0, 1, 2, 3, got ${describeValue(issue.input)}`,
 });
 // The payload is checked (and copied) by copyPayload, which names the exact offending path.
 const payloadSchema = z.unknown();
@@ -257,11 +258,20 @@ function describeJsonMismatch(value: unknown): string {
 
 
 /**
+ * Deepest nesting a payload may have. The copy walks the payload recursively, so an unbounded
+ * depth would end in a stack overflow instead of a validation error; real payloads are shallow.
+ */
+export const MAX_PAYLOAD_DEPTH = 256;
+
+/**
  * A JSON-like copy of `value`, or an error naming the exact path (`payload.legs.1.qty`) that is not
  * JSON-like. `path` is a stack of the keys walked so far, joined only when an error is thrown, so
  * the common case builds no strings.
  */
 function copyJsonValue(value: unknown, path: (string | number)[], ancestors: Set<object>): JsonValue {
+  if (path.length > MAX_PAYLOAD_DEPTH) {
+    throw new EventValidationError(path.slice(0, 3).join('.') + '…', `expected at most ${MAX_PAYLOAD_DEPTH} levels of nesting, got more`);
+  }
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return value;
@@ -370,7 +380,7 @@ function checkPriority(type: EventType, priority: EventPriority): void {
  */
 export function createEvent(type: EventType, init: EventInit = {}, scheduler: SchedulerLike = asyncScheduler): Event {
   if (!Object.hasOwn(EVENT_PRIORITY_MAP, type)) {
-    throw new EventValidationError('eventType', `unknown event type ${JSON.stringify(type)}`);
+    throw new EventValidationError('eventType', `unknown event type ${describeValue(type)}`);
   }
   // The hand-written check accepts the common well-formed init without zod's allocations; zod
   // runs only to name what is wrong (or to confirm an unusual init).

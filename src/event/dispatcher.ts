@@ -33,6 +33,7 @@ import { LatencyHistogram } from './histogram.js';
 import { createMonitoring, type DispatcherAlert, type DispatcherMetrics, type LaneMetrics } from './monitoring.js';
 import { SAFETY_TO_DEGRADATION, SafetyStateError, isSafetyState, type SafetyState } from '../safety/state.js';
 import { instrument } from '../debug/instrument.js';
+import { scheduleAfter } from '../scheduling/timer.js';
 
 /**
  * A consumer of one lane's batches. It may return nothing (done when it returns), a PromiseLike
@@ -120,6 +121,22 @@ export class StopTimeoutError extends Error {
   override readonly name = 'StopTimeoutError';
   constructor(readonly stopTimeoutMs: number) {
     super(`stop: expected the batch to settle within stopTimeoutMs (${stopTimeoutMs} ms), got still in flight; it was given up`);
+  }
+}
+
+/**
+ * Rejected by `dispatch` when a handler, while it is being called, dispatches into its own lane and
+ * the event would have to wait for room: the room could only come from the batch that handler is
+ * still processing, so waiting would hang the lane, its producers and `stop()`. Nothing is
+ * enqueued. (A handler may instead dispatch without awaiting, or dispatch into another lane.)
+ */
+export class ReentrantDispatchError extends Error {
+  override readonly name = 'ReentrantDispatchError';
+  constructor(readonly priority: EventPriority) {
+    super(
+      `dispatch: expected room in lane P${priority} for an event dispatched by one of its own handlers, got a full lane ` +
+        'whose room only that handler can free; waiting would deadlock',
+    );
   }
 }
 
@@ -247,6 +264,8 @@ export class EventDispatcher {
   private curIndex = 0;
   private curFailed = false;
   private curPending: PendingBatch | null = null;
+  /** The lane whose handlers are being called right now, or -1. */
+  private deliveringLane = -1;
   /** Batches whose handlers returned a Promise or Observable that has not settled yet. */
   private readonly unsettled = new Set<PendingBatch>();
 
@@ -304,6 +323,7 @@ export class EventDispatcher {
    *
    * @throws (rejects) {EventValidationError} naming the invalid field; nothing else is affected
    * @throws (rejects) {DispatcherStoppedError} after `stop()`
+   * @throws (rejects) {ReentrantDispatchError} when a handler, during its call, dispatches into its own full lane
    */
   dispatch(event: Event): Promise<void> {
     if (!this.accepting) return Promise.reject(new DispatcherStoppedError('dispatch'));
@@ -312,6 +332,9 @@ export class EventDispatcher {
       valid = validateEvent(event);
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (this.deliveringLane === valid.priority && this.wouldWaitForOwnBatch(valid)) {
+      return Promise.reject(new ReentrantDispatchError(valid.priority));
     }
     if (this.enqueue(valid) !== OfferOutcome.HELD) return RESOLVED;
     return this.waitForRoom(valid);
@@ -339,8 +362,10 @@ export class EventDispatcher {
    * registration order. Returns a function that removes it (batches already started still reach it).
    *
    * @throws {DispatcherArgumentError} for an unknown priority or a handler that is not a function
+   * @throws {DispatcherStoppedError} after `stop()`
    */
   registerHandler(priority: EventPriority, handler: EventHandler): () => void {
+    if (this.stopPromise !== null) throw new DispatcherStoppedError('registerHandler');
     if (!EVENT_PRIORITIES.includes(priority)) throw new DispatcherArgumentError('priority', 'an EventPriority (0, 1, 2 or 3)', priority);
     if (typeof handler !== 'function') throw new DispatcherArgumentError('handler', 'a function', handler);
     // Copy-on-write: a batch being fanned out keeps the list it started with.
@@ -398,16 +423,20 @@ export class EventDispatcher {
     this.stopPromise = new Promise<void>((resolve) => {
       let timedOut = false;
       let finished = false;
-      const timer = this.scheduler.schedule(() => {
+      let abandoning = false;
+      const timer = scheduleAfter(this.scheduler, this.config.stopTimeoutMs, () => {
         timedOut = true;
         const now = this.scheduler.now();
         for (const priority of [1, 2, 3] as const) this.merge.buffer(priority).clear('shutdown', now);
-        // P1–P3 batches still in flight are given up (P0 is always waited for).
+        // P1–P3 batches still in flight are given up (P0 is always waited for). The stop may not
+        // complete (and close failures$) before every one of them has been reported.
+        abandoning = true;
         for (const batch of [...this.unsettled]) if (batch.priority !== 0) this.abandon(batch);
+        abandoning = false;
         check();
-      }, this.config.stopTimeoutMs);
+      });
       const check = (): void => {
-        if (finished) return;
+        if (finished || abandoning) return;
         const now = this.scheduler.now();
         for (const priority of EVENT_PRIORITIES) {
           // A lane nobody consumes cannot drain: what it holds is reported at once.
@@ -432,8 +461,10 @@ export class EventDispatcher {
    * safety-driven one. Paused lanes keep buffering and resume when the level lifts.
    *
    * @throws {DispatcherArgumentError} when `level` is not a DegradationLevel
+   * @throws {DispatcherStoppedError} after `stop()`
    */
   setDegradationLevel(level: DegradationLevel): void {
+    if (this.stopPromise !== null) throw new DispatcherStoppedError('setDegradationLevel');
     if (typeof level !== 'string' || !Object.hasOwn(DEGRADATION_SEVERITY, level)) {
       throw new DispatcherArgumentError('level', `one of ${Object.keys(DEGRADATION_SEVERITY).join(', ')}`, level);
     }
@@ -495,6 +526,16 @@ export class EventDispatcher {
     });
   }
 
+  /**
+   * True when `event`, dispatched by a handler of its own lane during the call, would be held while
+   * every slot of the lane is taken (one by that handler's batch): only that batch could free room.
+   */
+  private wouldWaitForOwnBatch(event: Event): boolean {
+    const buffer = this.merge.buffer(event.priority);
+    if (event.canDrop === true || buffer.size + buffer.heldCount < buffer.capacity) return false;
+    return this.merge.inFlight(event.priority) >= this.config.queues[LANE_KEYS[event.priority]!].concurrency;
+  }
+
   private ingestOne(value: Event): void {
     let event: Event;
     try {
@@ -546,6 +587,7 @@ export class EventDispatcher {
     this.curFailed = false;
     this.curPending = null;
     this.stats[priority]!.inFlightEvents += batch.length;
+    this.deliveringLane = priority;
     return this.fanOut();
   }
 
@@ -558,6 +600,7 @@ export class EventDispatcher {
       const result = handler(batch);
       if (result !== undefined && result !== null) this.track(result);
     }
+    this.deliveringLane = -1;
     const pending = this.curPending;
     if (pending === null) {
       this.completeBatch(this.curPriority, batch, this.curEnqueuedAt, this.curFailed);

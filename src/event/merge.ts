@@ -26,6 +26,7 @@ import { createLaneBuffer } from './buffer/index.js';
 import { RingLaneBuffer, takeBatch } from './buffer/base.js';
 import { OfferOutcome, type DropRecord, type LaneBuffer } from './buffer/types.js';
 import type { YieldScheduler } from './yield-scheduler.js';
+import { scheduleAfter } from '../scheduling/timer.js';
 
 /** How many delivered events pass between two clock reads inside a slice. */
 export const CLOCK_CHECK_EVENTS = 32;
@@ -440,11 +441,11 @@ export class PriorityMerge {
     if (lane.timer !== null && lane.timerDue <= due) return;
     this.cancelTimer(lane);
     lane.timerDue = due;
-    lane.timer = this.scheduler.schedule(() => {
+    lane.timer = scheduleAfter(this.scheduler, due - now, () => {
       lane.timer = null;
       lane.timerDue = Number.POSITIVE_INFINITY;
       this.requestDrain();
-    }, due - now);
+    });
   }
 
   private cancelTimer(lane: MergeLane): void {

@@ -3,11 +3,12 @@
  * thresholds, backpressure ratios and latency budgets that fire when a level is entered and when
  * it clears — never on every sample.
  */
-import { Observable, interval, map, share, takeUntil, type SchedulerLike } from 'rxjs';
+import { Observable, map, share, takeUntil, type SchedulerLike } from 'rxjs';
 import type { DegradationLevel, EventPriority, LaneKey, OverflowPolicy } from './contracts.js';
 import type { AlertThresholds, MonitoringConfig } from './config.js';
 import type { LatencySummary } from './histogram.js';
 import { instrument } from '../debug/instrument.js';
+import { intervalOn } from '../scheduling/timer.js';
 
 /** One lane's figures at a sampling instant. Counters are running totals since construction. */
 export interface LaneMetrics {
@@ -204,7 +205,7 @@ export function createMonitoring(
   scheduler: SchedulerLike,
   stop$: Observable<unknown>,
 ): MonitoringStreams {
-  const metrics$ = interval(config.checkIntervalMs, scheduler).pipe(
+  const metrics$ = intervalOn(scheduler, config.checkIntervalMs).pipe(
     map(() => sample()),
     instrument<DispatcherMetrics>('dispatcher.metrics'),
     takeUntil(stop$),

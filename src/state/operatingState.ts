@@ -21,6 +21,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { instrument } from '../debug/instrument.js';
+import { scheduleAfter } from '../scheduling/timer.js';
 import type { DeepPartial } from '../event/config.js';
 import type { SafetyState } from '../safety/state.js';
 import { resolveStateConfig, type StateConfig } from './config.js';
@@ -219,12 +220,12 @@ export function operatingState$(
       this.timer = null;
       this.timerFor = expiry;
       if (expiry === null) return;
-      this.timer = scheduler.schedule(() => {
+      this.timer = scheduleAfter(scheduler, expiry - scheduler.now(), () => {
         this.timer = null;
         this.timerFor = null;
         this.expiry.next({ kind: 'CHECK_EXPIRY' });
         this.completeIfIdle();
-      }, Math.max(0, expiry - scheduler.now()));
+      });
     }
 
     private completeIfIdle(): void {
