@@ -143,8 +143,9 @@ class MergeLane {
     settings: MergeLaneSettings,
   ) {
     this.buffer = settings.buffer;
-    // P0 is never batched.
-    this.batchSize = priority === 0 ? 1 : Math.max(1, Math.floor(settings.batchSize));
+    // P0 is never batched; a batch can never hold more than the lane (so a batch size above the
+    // capacity acts as the capacity, and reserves nothing beyond it).
+    this.batchSize = priority === 0 ? 1 : Math.max(1, Math.min(Math.floor(settings.batchSize), settings.buffer.capacity));
     this.batchTimeoutMs = Math.max(0, settings.batchTimeoutMs);
     this.concurrency = Math.max(1, Math.floor(settings.concurrency));
     this.maxStarvationMs = settings.maxStarvationMs;

@@ -116,7 +116,8 @@ export function readAlerts(metrics: DispatcherMetrics, config: MonitoringConfig,
     const p = lane.priority;
     const depthThresholds = config.alerts[DEPTH_KEYS[p]];
     if (depthThresholds !== null) {
-      readings.push({ priority: p, kind: 'depth', level: levelOf(lane.depth, depthThresholds), value: lane.depth, threshold: depthThresholds.warning });
+      const level = levelOf(lane.depth, depthThresholds);
+      readings.push({ priority: p, kind: 'depth', level, value: lane.depth, threshold: level === 'critical' ? depthThresholds.critical : depthThresholds.warning });
     }
     const ratioThresholds = p === 1 ? config.backpressure.p1 : p === 2 ? config.backpressure.p2 : undefined;
     if (ratioThresholds !== undefined) {

@@ -12,7 +12,7 @@ import type { StateConfig } from '../state/config.js';
 import type { OperatingState } from '../state/contracts.js';
 import type { DailySeries } from './csv.js';
 import { cycleTimeMs, dailyEvents, planIntradayBursts, seededRandom, tickEvents, type PayloadShapes } from './events.js';
-import { DEFAULT_TARGET_CAGR, deriveMetrics, joinDailySeries, type DayMetrics, type SkippedRows } from './metrics.js';
+import { DEFAULT_TARGET_CAGR, checkDerivedMetrics, deriveMetrics, joinDailySeries, type DayMetrics, type SkippedRows } from './metrics.js';
 
 /** One operating-state transition as the replay reports it. `at` is epoch ms. */
 export interface ReplayTransition {
@@ -135,13 +135,14 @@ export function toTimeline(transitions: readonly ReplayTransition[]): TimelineEn
  * of day 0 and is flushed one trading day at a time: each day's synthetic ticks (if any) during the
  * session, then its cycle events at 21:00 UTC.
  *
- * @throws {ReplayInputError} when the files do not overlap
+ * @throws {ReplayInputError} when the files do not overlap, or a close yields metrics that are not finite
  */
 export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const targetCagr = options.targetCagr ?? DEFAULT_TARGET_CAGR;
   const ticksPerDay = options.intradayTicksPerDay ?? 0;
   const { days: tradingDays, skipped } = joinDailySeries(options.spx, options.vix);
   const days = deriveMetrics(tradingDays, targetCagr);
+  checkDerivedMetrics(days, options.spx.file);
   const first = days[0]!;
 
   const scheduler = new VirtualTimeScheduler(VirtualAction, Infinity);

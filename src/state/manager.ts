@@ -23,7 +23,6 @@ import {
   initialOperatingState,
   modelFromSnapshot,
   persistedSnapshotOf,
-  snapshotOf,
   telemetryOf,
   type EvaluationRecord,
   type OperatingStateInput,
@@ -152,9 +151,13 @@ export class OperatingStateManager {
     this.step({ kind: 'CHECK_EXPIRY' });
   }
 
-  /** The public snapshot now. */
+  /**
+   * The snapshot now. It carries every timer too (it is the persisted snapshot), so passing it back
+   * as `initial` restores everything: an active override with its revert state and expiry, the
+   * cooldown, a pending confirmation and the safety state.
+   */
   getSnapshot(): OperatingStateSnapshot {
-    return snapshotOf(this.model.value, this.scheduler.now());
+    return this.getPersistedSnapshot();
   }
 
   /** The snapshot with every timer (override, cooldown, confirmation, safety), for a store. */

@@ -101,7 +101,7 @@ describe('canBatch:false among batchable events', () => {
         async (arrivals, batchSize, capacity) => {
           const scheduler = virtual();
           const d = new EventDispatcher(
-            { queues: { p1: { batchSize: Math.min(batchSize, capacity), capacity, batchTimeoutMs: 2 } }, monitoring: { alerts: { p1Depth: { warning: 1, critical: 2 } } } },
+            { queues: { p1: { batchSize, capacity, batchTimeoutMs: 2 } }, monitoring: { alerts: { p1Depth: { warning: 1, critical: 2 } } } },
             { scheduler },
           );
           const batches: Event[][] = [];
