@@ -74,6 +74,7 @@ describe('a handler dispatching into its own full lane', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     await d.stop();
     expect(await outcome).toBe('ReentrantDispatchError');
+    expect(new ReentrantDispatchError(0).message).toMatch(/^dispatch: expected room in lane P0 .* waiting would deadlock$/);
     expect(handled).toBe(4);
     expect(d.sampleMetrics().lanes[0]!.handled).toBe(4);
   });
