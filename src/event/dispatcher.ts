@@ -34,6 +34,7 @@ import { createMonitoring, type DispatcherAlert, type DispatcherMetrics, type La
 import { SAFETY_TO_DEGRADATION, SafetyStateError, isSafetyState, type SafetyState } from '../safety/state.js';
 import { instrument } from '../debug/instrument.js';
 import { scheduleAfter } from '../scheduling/timer.js';
+import { Multicast } from './multicast.js';
 
 /**
  * A consumer of one lane's batches. It may return nothing (done when it returns), a PromiseLike
@@ -237,7 +238,7 @@ export class EventDispatcher {
   private readonly scheduler: SchedulerLike;
   private readonly merge: PriorityMerge;
   private readonly safety$: Observable<SafetyState> | undefined;
-  private readonly dropSubject = new Subject<DropRecord>();
+  private readonly dropSubject = new Multicast<DropRecord>();
   private readonly failureSubject = new Subject<FailureRecord>();
   private readonly telemetrySubject = new Subject<DispatcherTelemetry>();
   private readonly ingestErrorSubject = new Subject<IngestError>();
@@ -295,7 +296,7 @@ export class EventDispatcher {
       onProgress: () => this.onProgress(),
     });
     this.stats = EVENT_PRIORITIES.map(() => new LaneStats(this.config.monitoring.latencyWindow));
-    this.drops$ = this.dropSubject.asObservable().pipe(instrument<DropRecord>('dispatcher.drops'));
+    this.drops$ = this.dropSubject.observable.pipe(instrument<DropRecord>('dispatcher.drops'));
     this.failures$ = this.failureSubject.asObservable().pipe(instrument<FailureRecord>('dispatcher.failures'));
     this.telemetry$ = this.telemetrySubject.asObservable().pipe(instrument<DispatcherTelemetry>('dispatcher.telemetry'));
     this.ingestErrors$ = this.ingestErrorSubject.asObservable().pipe(instrument<IngestError>('dispatcher.ingestErrors'));

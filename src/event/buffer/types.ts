@@ -7,7 +7,7 @@ import type { Event, EventPriority, OverflowPolicy } from '../contracts.js';
 /** Why an event left a lane without being delivered. */
 export type DropReason = 'evicted' | 'collapsed' | 'sampled' | 'shutdown';
 
-/** One event that left a lane undelivered, with the reason. `at` is epoch ms. */
+/** One event that left a lane undelivered, with the reason. `at` is epoch ms. A plain record: read it, do not change it (it is shared by every subscriber). */
 export interface DropRecord {
   readonly event: Event;
   readonly reason: DropReason;
