@@ -23,7 +23,7 @@ export async function flood(lib, { events, seed = 1, slowHandlers = true }) {
   let batches = 0;
   d.registerHandler(0, (batch) => void (p0Handled += batch.length));
   for (const priority of [1, 2, 3]) {
-    d.registerHandler(priority, (batch) => {
+    d.registerHandler(priority, () => {
       batches++;
       if (slowHandlers && batches % 16 === 0) busy(200);
       if (priority === 2 && batches % 50 === 0) return new Promise((resolve) => setTimeout(resolve, 1));
