@@ -3,7 +3,7 @@
 // timeline it leaves must equal an uninterrupted run's; after every kill the snapshot must load
 // (never corrupt), and no temp file may be left behind at the end.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,13 @@ export async function crashRestart(lib, { distIndex, kills, days = 400, seed = 4
         continue;
       }
       if (code !== 0 || !out.includes('done')) throw new Error(`child failed: code ${code}`);
+      if (killed < kills) {
+        // It finished before its kill: start the timeline again, killing sooner.
+        rmSync(crashed, { recursive: true, force: true });
+        mkdirSync(crashed);
+        delayMs /= 2;
+        continue;
+      }
       finished = true;
     }
     await store.load(); // the next load after the last kill also clears stale temp files

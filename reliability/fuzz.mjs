@@ -128,7 +128,8 @@ const opArb = fc.oneof(
 
 /**
  * The state machine against a model of what always holds: FAIL forces DEFENSIVE and cancels the
- * override; LOCKDOWN halts trading and keeps the state; an active override holds its state until
+ * override; LOCKDOWN halts trading and keeps the state, and its release returns AGGRESSIVE as
+ * BALANCED (an override to AGGRESSIVE included); an active override holds its state until
  * its expiry; after the expiry check the state is the revert state; a refused input changes nothing.
  */
 function fuzzStateMachine(lib, runs, seed) {
@@ -169,6 +170,9 @@ function fuzzStateMachine(lib, runs, seed) {
           if (JSON.stringify(manager.getSnapshot()) !== before) violate(`${op.kind} refused but the snapshot changed`);
           continue;
         }
+        // Safety over the state, overrides included (SPEC 2.4): a LOCKDOWN release returns
+        // AGGRESSIVE as BALANCED, also while an override to AGGRESSIVE is active.
+        if (op.kind === 'safety' && safety === 'LOCKDOWN' && op.safety !== 'LOCKDOWN' && override?.state === 'AGGRESSIVE') override.state = 'BALANCED';
         if (op.kind === 'safety') safety = op.safety;
         if (op.kind === 'override') override = { state: op.state, revert: op.revert, expiry: now + op.days * DAY };
         const snap = manager.getSnapshot();

@@ -15,7 +15,7 @@ const lib = await import('../dist/index.js');
 const operators = await import('../dist/operators/index.js');
 const { main } = await import('../dist/cli/main.js');
 const sizes = fast
-  ? { floods: [100_000], faults: 100_000, fuzzRuns: 40, kills: 5, days: 150, lifecycles: 100, subscriptions: 1_000 }
+  ? { floods: [100_000], faults: 100_000, fuzzRuns: 40, kills: 5, days: 60, lifecycles: 100, subscriptions: 1_000 }
   : { floods: [1_000_000, 10_000_000], faults: 1_000_000, fuzzRuns: 1_000, kills: 25, days: 400, lifecycles: 1_000, subscriptions: 10_000 };
 
 console.log(`reliability — node ${process.version}, ${os.cpus().length} CPUs, ${fast ? 'fast sizes' : 'full sizes'}, seeds fixed\n`);

@@ -186,8 +186,8 @@ export function deriveMetrics(days: readonly TradingDay[], targetCagr: number = 
  * @throws {ReplayInputError} `file:line` naming the metric and the close
  */
 export function checkDerivedMetrics(days: readonly DayMetrics[], spxFile: string): void {
-  for (const { day, metrics } of days) {
-    for (const [name, value] of Object.entries(metrics)) {
+  for (const { day, metrics, dailyReturn } of days) {
+    for (const [name, value] of [['dailyReturn', dailyReturn] as const, ...Object.entries(metrics)]) {
       if (typeof value !== 'number' || Number.isFinite(value)) continue;
       throw new ReplayInputError(
         spxFile,
