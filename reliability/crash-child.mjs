@@ -2,18 +2,19 @@
 // OperatingStateManager, persisting after every day through a JsonFileStateStore, and resumes from
 // the stored snapshot when restarted. Each day's state is appended to a log (one line per day,
 // written before the snapshot, so a kill in between repeats that day with the same result).
-// Usage: node crash-child.mjs <dist index.js> <dir> <days> <seed>
+// Usage: node crash-child.mjs <dist index.js> <dir> <days> <seed> (the store comes from dist/node.js beside it)
 import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import { prng } from './common.mjs';
 
 const [distIndex, dir, daysText, seedText] = process.argv.slice(2);
 const lib = await import(pathToFileURL(distIndex).href);
+const { JsonFileStateStore } = await import(pathToFileURL(join(dirname(distIndex), 'node.js')).href);
 const DAY = 86_400_000;
 const days = Number(daysText);
-const store = new lib.JsonFileStateStore(join(dir, 'state.json'));
+const store = new JsonFileStateStore(join(dir, 'state.json'));
 const stored = await store.load();
 const scheduler = new VirtualTimeScheduler(VirtualAction, Infinity);
 const startDay = stored === null ? 0 : Math.round(stored.savedAt / DAY) + 1;

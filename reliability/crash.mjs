@@ -5,8 +5,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { prng } from './common.mjs';
 
 const child = fileURLToPath(new URL('./crash-child.mjs', import.meta.url));
@@ -22,10 +22,11 @@ function timeline(dir) {
 }
 
 /**
- * @param lib the library (for loading the snapshot after each kill)
- * @param options.distIndex the built library the child imports; kills: SIGKILLs to deliver; days per run; seed
+ * @param options.distIndex the built library the child imports (its `node.js` beside it gives the store);
+ *   kills: SIGKILLs to deliver; days per run; seed
  */
-export async function crashRestart(lib, { distIndex, kills, days = 400, seed = 4 }) {
+export async function crashRestart({ distIndex, kills, days = 400, seed = 4 }) {
+  const { JsonFileStateStore } = await import(pathToFileURL(join(dirname(distIndex), 'node.js')).href);
   const random = prng(seed);
   const reference = mkdtempSync(join(tmpdir(), 'qts-crash-ref-'));
   const crashed = mkdtempSync(join(tmpdir(), 'qts-crash-'));
@@ -36,7 +37,7 @@ export async function crashRestart(lib, { distIndex, kills, days = 400, seed = 4
     let restarts = 0;
     let corruptLoads = 0;
     let finished = false;
-    const store = new lib.JsonFileStateStore(join(crashed, 'state.json'));
+    const store = new JsonFileStateStore(join(crashed, 'state.json'));
     let delayMs = 40;
     let killedMidSave = 0;
     while (!finished) {

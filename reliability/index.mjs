@@ -30,7 +30,7 @@ for (const [name, r] of fuzzResult.targets) {
   for (const other of r.others ?? []) console.log(`  other exception in ${name}: ${other}`);
   for (const violation of r.violationsSeen ?? []) console.log(`  model violation in ${name}: ${violation}`);
 }
-const crash = await crashRestart(lib, { distIndex, kills: sizes.kills, days: sizes.days });
+const crash = await crashRestart({ distIndex, kills: sizes.kills, days: sizes.days });
 console.log(table('Crash-restart: SIGKILLs of a child persisting through JsonFileStateStore', crashHeader, crashRows([crash])));
 const leakResults = await leaks(lib, operators, { lifecycles: sizes.lifecycles, subscriptions: sizes.subscriptions });
 console.log(table('Leaks: timers left and heap after GC', leaksHeader, leaksRows(leakResults)));

@@ -3,7 +3,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JsonFileStateStore, OperatingStateManager, type OperatingStateSnapshot, type StateTransition } from '../../src/index.js';
+import { OperatingStateManager, type OperatingStateSnapshot, type StateTransition } from '../../src/index.js';
+import { JsonFileStateStore } from '../../src/node.js';
 import { Clock, DAY, STRESS, override } from './fixtures.js';
 
 function managerIn(clock: Clock, initial?: OperatingStateSnapshot) {
