@@ -58,6 +58,8 @@ describe('a handler dispatching into its own full lane', () => {
     const d = new EventDispatcher(smallP0);
     let outcome: Promise<string> | undefined;
     let handled = 0;
+    let allHandled!: () => void;
+    const done = new Promise<void>((resolve) => (allHandled = resolve));
     d.registerHandler(0, async () => {
       handled++;
       // The first batch runs while three more fills fill the lane: waiting for room would deadlock.
@@ -68,10 +70,11 @@ describe('a handler dispatching into its own full lane', () => {
         );
         await outcome;
       }
+      if (handled === 4) allHandled();
     });
     await d.start();
     for (let i = 0; i < 4; i++) void d.dispatch(createEvent('FILL_CONFIRMED'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await done;
     await d.stop();
     expect(await outcome).toBe('ReentrantDispatchError');
     expect(new ReentrantDispatchError(0).message).toMatch(/^dispatch: expected room in lane P0 .* waiting would deadlock$/);
@@ -79,18 +82,43 @@ describe('a handler dispatching into its own full lane', () => {
     expect(d.sampleMetrics().lanes[0]!.handled).toBe(4);
   });
 
+  it('a handler that does not await its dispatch into its own full lane: the event waits its turn, nothing hangs', async () => {
+    const d = new EventDispatcher(smallP0);
+    const handled: string[] = [];
+    let followUpAccepted: Promise<void> | undefined;
+    let allHandled!: () => void;
+    const done = new Promise<void>((resolve) => (allHandled = resolve));
+    d.registerHandler(0, async (batch) => {
+      handled.push(batch[0]!.eventId);
+      if (handled.length === 1) {
+        await new Promise((resolve) => setTimeout(resolve, 1)); // past the call: not refused
+        followUpAccepted = d.dispatch(createEvent('FILL_CONFIRMED', { eventId: 'follow-up' })); // waits for room, not awaited here
+      }
+      if (handled.length === 5) allHandled();
+    });
+    await d.start();
+    for (let i = 0; i < 4; i++) void d.dispatch(createEvent('FILL_CONFIRMED', { eventId: `f${i}` }));
+    await done;
+    await followUpAccepted;
+    await d.stop();
+    expect(handled).toEqual(['f0', 'f1', 'f2', 'f3', 'follow-up']);
+  });
+
   it('still accepts a re-entrant dispatch while its lane has room', async () => {
     const d = new EventDispatcher(smallP0);
     let outcome: Promise<string> | undefined;
     let calls = 0;
+    let bothHandled!: () => void;
+    const done = new Promise<void>((resolve) => (bothHandled = resolve));
     d.registerHandler(0, async () => {
-      if (calls++ > 0) return;
+      if (++calls === 2) bothHandled();
+      if (calls > 1) return;
       outcome = d.dispatch(createEvent('FILL_CONFIRMED')).then(() => 'accepted');
       await outcome;
     });
     await d.start();
     void d.dispatch(createEvent('FILL_CONFIRMED'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await done;
     await d.stop();
     expect([await outcome, calls]).toEqual(['accepted', 2]);
   });
