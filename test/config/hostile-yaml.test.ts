@@ -30,7 +30,7 @@ describe('unknown keys are located in linear time', () => {
   it('20 000 unknown keys: the first one is reported, with its position', () => {
     const text = `event:\n${Array.from({ length: 20_000 }, (_, i) => `  k${i}: 1`).join('\n')}\n`;
     const error = configErrorOf(() => parseEventConfig(text, 'many.yaml'));
-    expect(error.message).toBe('many.yaml:2:3 event.k0: unknown key; expected one of queues, monitoring, stop_timeout_ms');
+    expect(error.message).toBe('many.yaml:2:3 event.k0: unknown key; expected one of queues, monitoring, stop_timeout_ms, event_types');
   });
 
   it('a duplicate key is still refused at its position', () => {
