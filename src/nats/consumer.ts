@@ -1,0 +1,361 @@
+/**
+ * The consuming side of the lanes across processes: each lane pulls from its durable pull consumer
+ * only while its in-process lane has room (demand = free capacity, as Alpakka Kafka and Reactor
+ * Kafka tie polling to demand), and hands what it pulled to the same {@link EventDispatcher} an
+ * embedded application uses, so handlers, batching, degradation and monitoring are unchanged.
+ *
+ * Acknowledgement follows the event's `requiresAck`:
+ * - `requiresAck` events are acked once every handler of their batch succeeded
+ *   (`dispatchAndWait`), nak'ed with a delay when a handler failed (the dispatcher's `failures$`
+ *   has the FailureRecord), and termed when the failing delivery was the `max_deliver`-th (a
+ *   dead-letter record on `deadLetters$`). While such an event is in flight its message is kept
+ *   alive with `working()`, so a long handler is not redelivered elsewhere.
+ * - other events are acked once their lane accepted them (they are droppable in-process anyway).
+ *
+ * Delivery is at least once; an event id acked within the last `dedupeWindow` ids (or still in
+ * flight here) is not handed to the dispatcher again: it is acked (or left to its first delivery)
+ * and counted in `counters.duplicates`.
+ */
+import { Subject, asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { EVENT_PRIORITIES, type Event, type EventPriority } from '../event/contracts.js';
+import type { DispatcherTelemetry, FailureRecord } from '../event/dispatcher.js';
+import type { DispatcherMetrics } from '../event/monitoring.js';
+import type { DropRecord } from '../event/buffer/types.js';
+import { LatencyHistogram, type LatencySummary } from '../event/histogram.js';
+import { decodeEvent } from './codec.js';
+import type { MalformedMessageError } from './errors.js';
+import { RecentIds } from './recentIds.js';
+import { ANY_ACCOUNT, laneStreamName } from './subjects.js';
+import { ensureLaneConsumer, type LaneTopology } from './topology.js';
+import { classifyDispatchError } from './dispatchOutcome.js';
+
+/** What the consumer needs of a dispatcher (an `EventDispatcher` is one). */
+export interface LaneDispatcher {
+  /** Resolves when the lane accepted the event. */
+  dispatch(event: Event): Promise<void>;
+  /** Resolves when every handler of the batch that carried the event succeeded. */
+  dispatchAndWait(event: Event): Promise<void>;
+  sampleMetrics(): DispatcherMetrics;
+  readonly telemetry$: Observable<DispatcherTelemetry>;
+}
+
+/** A lane message that could not be used: termed, reported here, and the lane kept running. */
+export interface NatsIngestError {
+  readonly priority: EventPriority;
+  readonly subject: string;
+  /** The message's stream sequence. */
+  readonly sequence: number;
+  readonly error: MalformedMessageError;
+  readonly at: number;
+}
+
+/** A `requiresAck` event termed after its `max_deliver`-th failing delivery. */
+export interface DeadLetterRecord {
+  readonly event: Event;
+  readonly subject: string;
+  readonly sequence: number;
+  readonly deliveries: number;
+  /** The failure of the last delivery (the dispatcher's record when it gave one). */
+  readonly failure: FailureRecord | null;
+  readonly error: unknown;
+  readonly at: number;
+}
+
+/**
+ * P1 messages this instance never saw: the stream (discard old) evicted them before they were
+ * delivered, or, when several instances share the lane's consumer, another instance took them.
+ */
+export interface SequenceGapRecord {
+  readonly priority: EventPriority;
+  /** First and last missing stream sequence. */
+  readonly from: number;
+  readonly to: number;
+  readonly count: number;
+  readonly at: number;
+}
+
+/** Running counts of a consumer. */
+export interface ConsumerCounters {
+  /** Messages pulled from the server. */
+  received: number;
+  /** Messages acked after their event was handled (or accepted, when it needs no ack). */
+  acked: number;
+  /** Deliveries nak'ed after a handler failed (or the dispatcher was stopping). */
+  naked: number;
+  /** Messages termed: dead letters and malformed messages. */
+  termed: number;
+  /** Redeliveries of event ids acked within the window (or in flight here), not handled again. */
+  duplicates: number;
+  malformed: number;
+  /** P1 stream sequences skipped (see {@link SequenceGapRecord}). */
+  sequenceGaps: number;
+  /** Pull requests sent. */
+  fetches: number;
+}
+
+/** Options of {@link NatsLaneConsumer.start}. */
+export interface NatsLaneConsumerOptions {
+  readonly topology: LaneTopology;
+  /** Where pulled events go. */
+  readonly dispatcher: LaneDispatcher;
+  /** Lanes to consume (default all four). */
+  readonly priorities?: readonly EventPriority[];
+  /** The account to consume (default `*`: all accounts share one consumer per lane). */
+  readonly account?: string;
+  /** Delay before a failed delivery is redelivered, ms, by delivery count (default 250 × count, at most 5000). */
+  readonly nakDelayMs?: (deliveries: number) => number;
+  /** Acked event ids remembered for dropping redeliveries (default 100000). */
+  readonly dedupeWindow?: number;
+  /** Largest pull, messages (default 256). */
+  readonly maxFetch?: number;
+  /** How long one pull waits for messages, ms (default 1000). */
+  readonly fetchExpiresMs?: number;
+  /** Clock of the records and latencies (default `asyncScheduler`). */
+  readonly scheduler?: SchedulerLike;
+  /** Publish → handled latencies kept for `latency()` (default 10000). */
+  readonly latencyWindow?: number;
+}
+
+interface InFlight {
+  readonly msg: JsMsg;
+  readonly since: number;
+}
+
+/** Pulls the lanes' messages into a dispatcher on demand; see the module comment. */
+export class NatsLaneConsumer {
+  /** Malformed messages, termed. */
+  readonly ingestErrors$: Observable<NatsIngestError>;
+  /** Events termed after `max_deliver` failing deliveries. */
+  readonly deadLetters$: Observable<DeadLetterRecord>;
+  /** P1 sequence gaps (evictions by the stream, as far as this instance can tell). */
+  readonly sequenceGaps$: Observable<SequenceGapRecord>;
+  readonly counters: ConsumerCounters = { received: 0, acked: 0, naked: 0, termed: 0, duplicates: 0, malformed: 0, sequenceGaps: 0, fetches: 0 };
+
+  private readonly ingestErrors = new Subject<NatsIngestError>();
+  private readonly deadLetters = new Subject<DeadLetterRecord>();
+  private readonly gaps = new Subject<SequenceGapRecord>();
+  private readonly js: JetStreamClient;
+  private readonly scheduler: SchedulerLike;
+  private readonly recent: RecentIds;
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly lastStreamSeq = new Map<EventPriority, number>();
+  private readonly fetches = new Set<ConsumerMessages>();
+  private readonly roomWaiters = new Map<EventPriority, () => void>();
+  private readonly latencies: LatencyHistogram;
+  private readonly loops: Promise<void>[] = [];
+  private telemetry: Subscription | null = null;
+  private workingTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  private constructor(
+    nc: NatsConnection,
+    private readonly options: NatsLaneConsumerOptions,
+    private readonly consumerNames: ReadonlyMap<EventPriority, string>,
+  ) {
+    this.js = jetstream(nc);
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.recent = new RecentIds(options.dedupeWindow ?? 100_000);
+    this.latencies = new LatencyHistogram(options.latencyWindow ?? 10_000);
+    this.ingestErrors$ = this.ingestErrors.asObservable();
+    this.deadLetters$ = this.deadLetters.asObservable();
+    this.sequenceGaps$ = this.gaps.asObservable();
+  }
+
+  /**
+   * Creates (or joins) the durable consumer of each lane and starts pulling.
+   * The lane streams must exist (`ensureLaneStreams`).
+   */
+  static async start(nc: NatsConnection, options: NatsLaneConsumerOptions): Promise<NatsLaneConsumer> {
+    const jsm = await jetstreamManager(nc);
+    const names = new Map<EventPriority, string>();
+    for (const priority of options.priorities ?? EVENT_PRIORITIES) {
+      names.set(priority, await ensureLaneConsumer(jsm, options.topology, priority, options.account ?? ANY_ACCOUNT));
+    }
+    const consumer = new NatsLaneConsumer(nc, options, names);
+    consumer.run();
+    return consumer;
+  }
+
+  /** Publish → handled latency of the `requiresAck` events this instance acked (sliding window). */
+  latency(): LatencySummary {
+    return this.latencies.summary();
+  }
+
+  /** Events handed to the dispatcher and not yet settled. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Stops pulling, waits up to `drainMs` for events in flight to settle (acked or nak'ed), then
+   * naks whatever is left so another instance takes it at once.
+   */
+  async stop(drainMs = 5_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const f of this.fetches) f.stop();
+    for (const wake of this.roomWaiters.values()) wake();
+    await Promise.allSettled(this.loops);
+    const deadline = Date.now() + drainMs;
+    while (this.inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    for (const { msg } of this.inFlight.values()) msg.nak();
+    this.inFlight.clear();
+    this.telemetry?.unsubscribe();
+    if (this.workingTimer !== null) clearInterval(this.workingTimer);
+    this.ingestErrors.complete();
+    this.deadLetters.complete();
+    this.gaps.complete();
+  }
+
+  private run(): void {
+    this.telemetry = this.options.dispatcher.telemetry$.subscribe((t) => {
+      if (t.lane === null || t.kind === 'enqueued' || t.kind === 'blocked') return;
+      const wake = this.roomWaiters.get(t.lane);
+      if (wake !== undefined) wake();
+    });
+    // One timer keeps every long-running requiresAck delivery alive.
+    const every = Math.max(100, this.options.topology.ackWaitMs / 2);
+    this.workingTimer = setInterval(() => {
+      const now = this.scheduler.now();
+      for (const entry of this.inFlight.values()) if (now - entry.since >= every) entry.msg.working();
+    }, every);
+    this.workingTimer.unref();
+    for (const [priority, name] of this.consumerNames) this.loops.push(this.pullLoop(priority, name));
+  }
+
+  /** Free capacity of the in-process lane: what this instance may pull now. */
+  private room(priority: EventPriority): number {
+    const lane = this.options.dispatcher.sampleMetrics().lanes[priority]!;
+    return lane.capacity - lane.depth - lane.producersWaiting;
+  }
+
+  private waitForRoom(priority: EventPriority): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(wake, 50);
+      function wake(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.roomWaiters.set(priority, () => {
+        this.roomWaiters.delete(priority);
+        wake();
+      });
+    });
+  }
+
+  private async pullLoop(priority: EventPriority, name: string): Promise<void> {
+    const stream = laneStreamName(this.options.topology.streamName, priority);
+    const maxFetch = this.options.maxFetch ?? 256;
+    while (!this.stopped) {
+      const room = Math.min(this.room(priority), maxFetch);
+      if (room <= 0) {
+        await this.waitForRoom(priority);
+        continue;
+      }
+      let batch: ConsumerMessages | null = null;
+      try {
+        const consumer = await this.js.consumers.get(stream, name);
+        if (this.stopped) break;
+        batch = await consumer.fetch({ max_messages: room, expires: this.options.fetchExpiresMs ?? 1_000 });
+        this.fetches.add(batch);
+        this.counters.fetches += 1;
+        for await (const msg of batch) this.receive(priority, msg);
+      } catch {
+        // The server is gone or restarting: wait and pull again (the connection reconnects by itself).
+        if (!this.stopped) await new Promise((r) => setTimeout(r, 250));
+      } finally {
+        if (batch !== null) this.fetches.delete(batch);
+      }
+    }
+  }
+
+  private receive(priority: EventPriority, msg: JsMsg): void {
+    this.counters.received += 1;
+    const now = this.scheduler.now();
+    let decoded;
+    try {
+      decoded = decodeEvent(msg, priority);
+    } catch (error) {
+      msg.term(error instanceof Error ? error.message : 'malformed');
+      this.counters.termed += 1;
+      this.counters.malformed += 1;
+      this.ingestErrors.next(Object.freeze({ priority, subject: msg.subject, sequence: msg.seq, error: error as MalformedMessageError, at: now }));
+      return;
+    }
+    if (priority === 1) this.trackSequence(priority, msg.seq, now);
+    const { event, enqueuedAtMs } = decoded;
+    if (this.recent.has(event.eventId)) {
+      msg.ack();
+      this.counters.duplicates += 1;
+      return;
+    }
+    if (this.inFlight.has(event.eventId)) {
+      // Its first delivery is still being handled here; that delivery's ack settles the message.
+      this.counters.duplicates += 1;
+      return;
+    }
+    if (!event.requiresAck) {
+      this.options.dispatcher.dispatch(event).then(
+        () => this.acked(msg, event, null),
+        (error: unknown) => this.failed(msg, event, error),
+      );
+      return;
+    }
+    this.inFlight.set(event.eventId, { msg, since: now });
+    this.options.dispatcher.dispatchAndWait(event).then(
+      () => this.acked(msg, event, enqueuedAtMs),
+      (error: unknown) => this.failed(msg, event, error),
+    );
+  }
+
+  private acked(msg: JsMsg, event: Event, enqueuedAtMs: number | null): void {
+    this.inFlight.delete(event.eventId);
+    msg.ack();
+    this.recent.add(event.eventId);
+    this.counters.acked += 1;
+    if (enqueuedAtMs !== null) this.latencies.record(this.scheduler.now() - enqueuedAtMs);
+  }
+
+  private failed(msg: JsMsg, event: Event, error: unknown): void {
+    this.inFlight.delete(event.eventId);
+    const outcome = classifyDispatchError(error);
+    if (outcome.kind === 'dropped' && outcome.drop.reason !== 'shutdown') {
+      // The lane's own policy dropped it (and reported it on drops$): settled, as in-process.
+      msg.ack();
+      this.counters.acked += 1;
+      return;
+    }
+    const deliveries = msg.info.deliveryCount;
+    if (outcome.kind === 'failed' && deliveries >= this.options.topology.maxDeliver) {
+      msg.term(`handler failed on delivery ${deliveries} of ${this.options.topology.maxDeliver}`);
+      this.counters.termed += 1;
+      this.deadLetters.next(
+        Object.freeze({ event, subject: msg.subject, sequence: msg.seq, deliveries, failure: outcome.failure, error: outcome.error, at: this.scheduler.now() }),
+      );
+      return;
+    }
+    // A failed handler retries after a delay; a stopping dispatcher hands the event back at once.
+    const delay = outcome.kind === 'failed' ? (this.options.nakDelayMs ?? defaultNakDelay)(deliveries) : 0;
+    msg.nak(delay);
+    this.counters.naked += 1;
+  }
+
+  private trackSequence(priority: EventPriority, seq: number, now: number): void {
+    const last = this.lastStreamSeq.get(priority);
+    if (last !== undefined && seq > last + 1) {
+      const count = seq - last - 1;
+      this.counters.sequenceGaps += count;
+      this.gaps.next(Object.freeze({ priority, from: last + 1, to: seq - 1, count, at: now }));
+    }
+    if (last === undefined || seq > last) this.lastStreamSeq.set(priority, seq);
+  }
+}
+
+function defaultNakDelay(deliveries: number): number {
+  return Math.min(5_000, 250 * deliveries);
+}
+
+/** Re-exported for records: the dispatcher's drop record type. */
+export type { DropRecord };
