@@ -16,6 +16,7 @@ export * from './event/queue.js';
 
 // The dispatcher: strict priority merge, degradation, safety, monitoring
 export * from './event/dispatcher.js';
+export { HandlerFailedError, EventDroppedError } from './event/awaiting.js';
 export * from './event/merge.js';
 export * from './event/monitoring.js';
 export * from './event/histogram.js';
