@@ -17,7 +17,7 @@
  * and counted in `counters.duplicates`.
  */
 import { Subject, asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EVENT_PRIORITIES, type Event, type EventPriority } from '../event/contracts.js';
 import type { DispatcherTelemetry, FailureRecord } from '../event/dispatcher.js';
@@ -57,8 +57,8 @@ export interface DeadLetterRecord {
   readonly subject: string;
   readonly sequence: number;
   readonly deliveries: number;
-  /** The failure of the last delivery (the dispatcher's record when it gave one). */
-  readonly failure: FailureRecord | null;
+  /** The failure of the last delivery (the dispatcher's dead letter). */
+  readonly failure: FailureRecord;
   readonly error: unknown;
   readonly at: number;
 }
@@ -151,6 +151,7 @@ export class NatsLaneConsumer {
 
   private constructor(
     nc: NatsConnection,
+    private readonly jsm: JetStreamManager,
     private readonly options: NatsLaneConsumerOptions,
     private readonly consumerNames: ReadonlyMap<EventPriority, string>,
   ) {
@@ -173,7 +174,7 @@ export class NatsLaneConsumer {
     for (const priority of options.priorities ?? EVENT_PRIORITIES) {
       names.set(priority, await ensureLaneConsumer(jsm, options.topology, priority, options.account ?? ANY_ACCOUNT));
     }
-    const consumer = new NatsLaneConsumer(nc, options, names);
+    const consumer = new NatsLaneConsumer(nc, jsm, options, names);
     consumer.run();
     return consumer;
   }
@@ -278,8 +279,7 @@ export class NatsLaneConsumer {
     try {
       decoded = decodeEvent(msg, priority);
     } catch (error) {
-      msg.term(error instanceof Error ? error.message : 'malformed');
-      this.counters.termed += 1;
+      this.terminate(priority, msg, error instanceof Error ? error.message : 'malformed');
       this.counters.malformed += 1;
       this.ingestErrors.next(Object.freeze({ priority, subject: msg.subject, sequence: msg.seq, error: error as MalformedMessageError, at: now }));
       return;
@@ -329,8 +329,7 @@ export class NatsLaneConsumer {
     }
     const deliveries = msg.info.deliveryCount;
     if (outcome.kind === 'failed' && deliveries >= this.options.topology.maxDeliver) {
-      msg.term(`handler failed on delivery ${deliveries} of ${this.options.topology.maxDeliver}`);
-      this.counters.termed += 1;
+      this.terminate(event.priority, msg, `handler failed on delivery ${deliveries} of ${this.options.topology.maxDeliver}`);
       this.deadLetters.next(
         Object.freeze({ event, subject: msg.subject, sequence: msg.seq, deliveries, failure: outcome.failure, error: outcome.error, at: this.scheduler.now() }),
       );
@@ -340,6 +339,17 @@ export class NatsLaneConsumer {
     const delay = outcome.kind === 'failed' ? (this.options.nakDelayMs ?? defaultNakDelay)(deliveries) : 0;
     msg.nak(delay);
     this.counters.naked += 1;
+  }
+
+  /**
+   * Terms a message and removes it from its stream: a work-queue stream of a 2.9 server keeps a
+   * termed message, where it would hold a slot of the lane's capacity for good. Its record has been
+   * (or is being) published, so nothing is lost.
+   */
+  private terminate(priority: EventPriority, msg: JsMsg, reason: string): void {
+    msg.term(reason);
+    this.counters.termed += 1;
+    void this.jsm.streams.deleteMessage(laneStreamName(this.options.topology.streamName, priority), msg.seq, false).catch(() => undefined);
   }
 
   private trackSequence(priority: EventPriority, seq: number, now: number): void {
