@@ -93,6 +93,15 @@ export interface ConsumerCounters {
   sequenceGaps: number;
   /** Pull requests sent. */
   fetches: number;
+  /** Pulls that failed (server gone or restarting, consumer missing); each is retried after 250 ms. */
+  pullErrors: number;
+}
+
+/** A pull that failed; the lane pulls again after 250 ms. */
+export interface PullErrorRecord {
+  readonly priority: EventPriority;
+  readonly error: unknown;
+  readonly at: number;
 }
 
 /** Options of {@link NatsLaneConsumer.start}. */
@@ -110,7 +119,7 @@ export interface NatsLaneConsumerOptions {
   readonly dedupeWindow?: number;
   /** Largest pull, messages (default 256). */
   readonly maxFetch?: number;
-  /** How long one pull waits for messages, ms (default 1000). */
+  /** How long one pull waits for messages, ms (default and least 1000: the client refuses shorter pulls). */
   readonly fetchExpiresMs?: number;
   /** Clock of the records and latencies (default `asyncScheduler`). */
   readonly scheduler?: SchedulerLike;
@@ -131,11 +140,14 @@ export class NatsLaneConsumer {
   readonly deadLetters$: Observable<DeadLetterRecord>;
   /** P1 sequence gaps (evictions by the stream, as far as this instance can tell). */
   readonly sequenceGaps$: Observable<SequenceGapRecord>;
-  readonly counters: ConsumerCounters = { received: 0, acked: 0, naked: 0, termed: 0, duplicates: 0, malformed: 0, sequenceGaps: 0, fetches: 0 };
+  /** Failed pulls (each retried), so a consumer that cannot pull is visible rather than silent. */
+  readonly pullErrors$: Observable<PullErrorRecord>;
+  readonly counters: ConsumerCounters = { received: 0, acked: 0, naked: 0, termed: 0, duplicates: 0, malformed: 0, sequenceGaps: 0, fetches: 0, pullErrors: 0 };
 
   private readonly ingestErrors = new Subject<NatsIngestError>();
   private readonly deadLetters = new Subject<DeadLetterRecord>();
   private readonly gaps = new Subject<SequenceGapRecord>();
+  private readonly pullErrors = new Subject<PullErrorRecord>();
   private readonly js: JetStreamClient;
   private readonly scheduler: SchedulerLike;
   private readonly recent: RecentIds;
@@ -162,6 +174,7 @@ export class NatsLaneConsumer {
     this.ingestErrors$ = this.ingestErrors.asObservable();
     this.deadLetters$ = this.deadLetters.asObservable();
     this.sequenceGaps$ = this.gaps.asObservable();
+    this.pullErrors$ = this.pullErrors.asObservable();
   }
 
   /**
@@ -208,6 +221,7 @@ export class NatsLaneConsumer {
     this.ingestErrors.complete();
     this.deadLetters.complete();
     this.gaps.complete();
+    this.pullErrors.complete();
   }
 
   private run(): void {
@@ -259,13 +273,16 @@ export class NatsLaneConsumer {
       try {
         const consumer = await this.js.consumers.get(stream, name);
         if (this.stopped) break;
-        batch = await consumer.fetch({ max_messages: room, expires: this.options.fetchExpiresMs ?? 1_000 });
+        batch = await consumer.fetch({ max_messages: room, expires: Math.max(1_000, this.options.fetchExpiresMs ?? 1_000) });
         this.fetches.add(batch);
         this.counters.fetches += 1;
         for await (const msg of batch) this.receive(priority, msg);
-      } catch {
-        // The server is gone or restarting: wait and pull again (the connection reconnects by itself).
-        if (!this.stopped) await new Promise((r) => setTimeout(r, 250));
+      } catch (error) {
+        // The server is gone or restarting: report, wait and pull again (the connection reconnects by itself).
+        if (this.stopped) break;
+        this.counters.pullErrors += 1;
+        this.pullErrors.next(Object.freeze({ priority, error, at: this.scheduler.now() }));
+        await new Promise((r) => setTimeout(r, 250));
       } finally {
         if (batch !== null) this.fetches.delete(batch);
       }

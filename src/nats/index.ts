@@ -45,6 +45,7 @@ export {
   type LaneDispatcher,
   type NatsIngestError,
   type NatsLaneConsumerOptions,
+  type PullErrorRecord,
   type SequenceGapRecord,
 } from './consumer.js';
 export { classifyDispatchError, type DispatchOutcome } from './dispatchOutcome.js';
