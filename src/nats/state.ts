@@ -96,6 +96,7 @@ export class NatsOperatingState {
   private seenRevision: number;
   private watching: { stop(): void } | null = null;
   private readonly revisionWaiters: { revision: number; resolve: () => void }[] = [];
+  private readonly cycleWaiters = new Map<string, (() => void)[]>();
 
   private constructor(
     private readonly kv: KV,
@@ -211,6 +212,16 @@ export class NatsOperatingState {
     return new Promise((resolve) => this.revisionWaiters.push({ revision, resolve }));
   }
 
+  /** Resolves once this instance's watch has seen a value that includes cycle `cycleId`. */
+  whenCycleSeen(cycleId: string): Promise<void> {
+    if (this.envelope$.getValue().recentCycles.includes(cycleId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.cycleWaiters.get(cycleId);
+      if (waiting === undefined) this.cycleWaiters.set(cycleId, [resolve]);
+      else waiting.push(resolve);
+    });
+  }
+
   /** Stops following the watch and completes the streams. */
   close(): void {
     this.watching?.stop();
@@ -239,6 +250,14 @@ export class NatsOperatingState {
     this.seenRevision = entry.revision;
     for (const t of envelope.cycle?.transitions ?? []) this.transitions.next(t);
     this.envelope$.next(envelope);
+    if (this.cycleWaiters.size > 0) {
+      for (const id of envelope.recentCycles) {
+        const waiting = this.cycleWaiters.get(id);
+        if (waiting === undefined) continue;
+        this.cycleWaiters.delete(id);
+        for (const resolve of waiting) resolve();
+      }
+    }
     for (let i = this.revisionWaiters.length - 1; i >= 0; i--) {
       const waiter = this.revisionWaiters[i]!;
       if (waiter.revision <= entry.revision) {
