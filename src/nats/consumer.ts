@@ -17,7 +17,7 @@
  * and counted in `counters.duplicates`.
  */
 import { Subject, asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EVENT_PRIORITIES, type Event, type EventPriority } from '../event/contracts.js';
 import type { DispatcherTelemetry, FailureRecord } from '../event/dispatcher.js';
@@ -117,7 +117,7 @@ export interface NatsLaneConsumerOptions {
   readonly nakDelayMs?: (deliveries: number) => number;
   /** Acked event ids remembered for dropping redeliveries (default 100000). */
   readonly dedupeWindow?: number;
-  /** Largest pull, messages (default 256). */
+  /** Largest pull, messages (default 512). */
   readonly maxFetch?: number;
   /** How long one pull waits for messages, ms (default and least 1000: the client refuses shorter pulls). */
   readonly fetchExpiresMs?: number;
@@ -262,7 +262,8 @@ export class NatsLaneConsumer {
 
   private async pullLoop(priority: EventPriority, name: string): Promise<void> {
     const stream = laneStreamName(this.options.topology.streamName, priority);
-    const maxFetch = this.options.maxFetch ?? 256;
+    const maxFetch = this.options.maxFetch ?? 512;
+    let consumer: Consumer | null = null;
     while (!this.stopped) {
       const room = Math.min(this.room(priority), maxFetch);
       if (room <= 0) {
@@ -271,7 +272,8 @@ export class NatsLaneConsumer {
       }
       let batch: ConsumerMessages | null = null;
       try {
-        const consumer = await this.js.consumers.get(stream, name);
+        // Looked up once (a consumer info request), and again only after a failed pull.
+        consumer ??= await this.js.consumers.get(stream, name);
         if (this.stopped) break;
         batch = await consumer.fetch({ max_messages: room, expires: Math.max(1_000, this.options.fetchExpiresMs ?? 1_000) });
         this.fetches.add(batch);
@@ -280,6 +282,7 @@ export class NatsLaneConsumer {
       } catch (error) {
         // The server is gone or restarting: report, wait and pull again (the connection reconnects by itself).
         if (this.stopped) break;
+        consumer = null;
         this.counters.pullErrors += 1;
         this.pullErrors.next(Object.freeze({ priority, error, at: this.scheduler.now() }));
         await new Promise((r) => setTimeout(r, 250));
