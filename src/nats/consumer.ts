@@ -159,6 +159,7 @@ export class NatsLaneConsumer {
   private readonly loops: Promise<void>[] = [];
   private telemetry: Subscription | null = null;
   private workingTimer: NodeJS.Timeout | null = null;
+  private pendingAcks: JsMsg[] = [];
   private stopped = false;
 
   private constructor(
@@ -214,6 +215,7 @@ export class NatsLaneConsumer {
     await Promise.allSettled(this.loops);
     const deadline = Date.now() + drainMs;
     while (this.inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    this.flushAcks();
     for (const { msg } of this.inFlight.values()) msg.nak();
     this.inFlight.clear();
     this.telemetry?.unsubscribe();
@@ -307,7 +309,7 @@ export class NatsLaneConsumer {
     if (priority === 1) this.trackSequence(priority, msg.seq, now);
     const { event, enqueuedAtMs } = decoded;
     if (this.recent.has(event.eventId)) {
-      msg.ack();
+      this.queueAck(msg);
       this.counters.duplicates += 1;
       return;
     }
@@ -332,7 +334,7 @@ export class NatsLaneConsumer {
 
   private acked(msg: JsMsg, event: Event, enqueuedAtMs: number | null): void {
     this.inFlight.delete(event.eventId);
-    msg.ack();
+    this.queueAck(msg);
     this.recent.add(event.eventId);
     this.counters.acked += 1;
     if (enqueuedAtMs !== null) this.latencies.record(this.scheduler.now() - enqueuedAtMs);
@@ -343,7 +345,7 @@ export class NatsLaneConsumer {
     const outcome = classifyDispatchError(error);
     if (outcome.kind === 'dropped' && outcome.drop.reason !== 'shutdown') {
       // The lane's own policy dropped it (and reported it on drops$): settled, as in-process.
-      msg.ack();
+      this.queueAck(msg);
       this.counters.acked += 1;
       return;
     }
@@ -360,6 +362,21 @@ export class NatsLaneConsumer {
     msg.nak(delay);
     this.counters.naked += 1;
   }
+
+  /**
+   * Acks are sent together once per turn of the event loop: the client writes to the socket once
+   * per burst of commands, where one ack per microtask would cost one socket write each.
+   */
+  private queueAck(msg: JsMsg): void {
+    this.pendingAcks.push(msg);
+    if (this.pendingAcks.length === 1) setImmediate(this.flushAcks);
+  }
+
+  private readonly flushAcks = (): void => {
+    const acks = this.pendingAcks;
+    this.pendingAcks = [];
+    for (const msg of acks) msg.ack();
+  };
 
   /**
    * Terms a message and removes it from its stream: a work-queue stream of a 2.9 server keeps a

@@ -11,7 +11,7 @@ import { EventDispatcher, createEvent, type Event } from '../../src/index.js';
 import { NatsLaneConsumer, NatsLanePublisher, NatsOperatingState, ensureLaneStreams, laneStreamName } from '../../src/nats/index.js';
 import { BULL } from '../state/fixtures.js';
 import { liveNatsUrl, openNatsTest, type NatsTestContext } from './context.js';
-import { eventually, startPrivateServer, type PrivateServer } from './server.js';
+import { eventually, eventuallyAsync, startPrivateServer, type PrivateServer } from './server.js';
 
 const worker = fileURLToPath(new URL('./fixtures/p0-worker.mjs', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../../dist/nats/index.js', import.meta.url)));
@@ -77,7 +77,7 @@ describe.runIf(liveNatsUrl !== null && built)('a worker SIGKILLed mid-stream (li
     expect(missing).toEqual([]);
     // A duplicate is an event the killed worker handled but had not acked: at most its lane plus the batch in flight.
     expect(all.length - total).toBeLessThanOrEqual(capacity + 1);
-    expect((await t.jsm.streams.info(laneStreamName(topology.streamName, 0))).state.messages).toBe(0);
+    await eventuallyAsync('an empty P0 stream', async () => (await t.jsm.streams.info(laneStreamName(topology.streamName, 0))).state.messages === 0);
   });
 });
 
