@@ -34,7 +34,7 @@ export * from './state/overrides.js';
 export * from './state/reducer.js';
 export * from './state/manager.js';
 export * from './state/operatingState.js';
-export * from './state/store.js';
+export * from './state/snapshot.js';
 export * from './state/bridge.js';
 
 // Observability

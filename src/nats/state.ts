@@ -25,7 +25,7 @@ import {
   type OperatingStateInput,
   type OperatingStateReducer,
 } from '../state/reducer.js';
-import { parsePersistedSnapshot, parseSnapshot } from '../state/store.js';
+import { parsePersistedSnapshot, parseSnapshot } from '../state/snapshot.js';
 import type { SafetyState } from '../safety/state.js';
 import { SharedStateFormatError, StateConflictError } from './errors.js';
 import { checkSubjectToken } from './subjects.js';

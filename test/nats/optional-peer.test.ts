@@ -27,6 +27,10 @@ describe.runIf(built)('the optional NATS peer dependencies (dist, as published)'
     expect(importWithoutNats('dist/operators/index.js').status).toBe(0);
   });
 
+  it('qts-reactive/node loads when the @nats-io packages are missing', () => {
+    expect(importWithoutNats('dist/node.js').status).toBe(0);
+  });
+
   it('qts-reactive/nats does need them (so the two checks above can fail)', () => {
     const run = importWithoutNats('dist/nats/index.js');
     expect(run.status).not.toBe(0);
