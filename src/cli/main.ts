@@ -268,7 +268,7 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
   const progress = createProgressBar(io.stderr, now);
   let result;
   try {
-    result = args.nats !== null ? await runClusterReplayLazily(args, { spx, vix, eventConfig, stateConfig }, progress) : await runReplay({
+    result = args.nats !== null ? await runClusterReplayLazily(args, { spx, vix, eventConfig, stateConfig }, progress, io) : await runReplay({
       spx,
       vix,
       pipeline: io.pipeline ?? createSystemPipeline,
@@ -301,9 +301,10 @@ async function runClusterReplayLazily(
   args: ReplayArgs,
   inputs: { spx: DailySeries; vix: DailySeries; eventConfig: EventConfig | null; stateConfig: StateConfig | null },
   progress: { update(done: number, total: number): void },
+  io: CliIo,
 ): Promise<ReplayResult> {
   const { runClusterReplay } = await import('../nats/replay/coordinator.js');
-  return runClusterReplay({
+  const result = await runClusterReplay({
     url: args.nats!.url,
     workers: args.nats!.workers,
     killWorkerAt: args.nats!.killWorkerAt,
@@ -311,6 +312,12 @@ async function runClusterReplayLazily(
     targetCagr: args.targetCagr,
     onProgress: (done, total) => progress.update(done, total),
   });
+  const { cluster } = result;
+  if (!args.json) {
+    const kill = cluster.killedAt === null ? 'no worker killed' : `a worker SIGKILLed after ${cluster.killedAt}, the next cycle in the shared state ${Math.round(cluster.failoverMs ?? 0)} ms later`;
+    io.stderr.write(`cluster: ${cluster.workers} workers on ${args.nats!.url}, ${kill}\n`);
+  }
+  return result;
 }
 
 /**

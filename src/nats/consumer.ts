@@ -22,7 +22,6 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { EVENT_PRIORITIES, type Event, type EventPriority } from '../event/contracts.js';
 import type { DispatcherTelemetry, FailureRecord } from '../event/dispatcher.js';
 import type { DispatcherMetrics } from '../event/monitoring.js';
-import type { DropRecord } from '../event/buffer/types.js';
 import { LatencyHistogram, type LatencySummary } from '../event/histogram.js';
 import { decodeEvent } from './codec.js';
 import type { MalformedMessageError } from './errors.js';
@@ -404,5 +403,3 @@ function defaultNakDelay(deliveries: number): number {
   return Math.min(5_000, 250 * deliveries);
 }
 
-/** Re-exported for records: the dispatcher's drop record type. */
-export type { DropRecord };

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReplayArgs } from '../../src/cli/main.js';
 import { liveNatsUrl } from './context.js';
+import { freePort } from './server.js';
 
 const builtCli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const built = existsSync(builtCli) && existsSync(fileURLToPath(new URL('../../dist/nats/replay/worker.js', import.meta.url)));
@@ -41,6 +42,16 @@ describe('replay --nats options', () => {
     expect(() => parseReplayArgs(['--nats', 'localhost'])).toThrow('--nats: expected a server URL such as nats://127.0.0.1:4222, got "localhost"');
     expect(() => parseReplayArgs(['--nats', 'nats://h:1', '--workers', '0'])).toThrow('--workers: expected a whole number of workers from 1 to 64, got "0"');
     expect(() => parseReplayArgs(['--nats', 'nats://h:1', '--kill-worker-at', '2 March'])).toThrow('--kill-worker-at: expected a date YYYY-MM-DD');
+  });
+});
+
+describe.runIf(built)('replay --nats with no server (built CLI)', () => {
+  it('exits 1 within seconds with a NatsUnreachableError naming the URL', async () => {
+    const url = `nats://127.0.0.1:${await freePort()}`;
+    const out = await run(['--nats', url, '--json'], tmpdir());
+    expect(out.status).toBe(1);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain(`NatsUnreachableError: ${url}: expected a NATS server with JetStream answering within 5000 ms`);
   });
 });
 
