@@ -38,16 +38,8 @@ export {
   type LaneTopologyOptions,
 } from './topology.js';
 export { NatsLanePublisher, type NatsLanePublisherOptions, type PublishOutcome, type PublisherCounters } from './publisher.js';
-export {
-  NatsLaneConsumer,
-  type ConsumerCounters,
-  type DeadLetterRecord,
-  type LaneDispatcher,
-  type NatsIngestError,
-  type NatsLaneConsumerOptions,
-  type PullErrorRecord,
-  type SequenceGapRecord,
-} from './consumer.js';
+export { NatsLaneConsumer, type LaneDispatcher, type NatsLaneConsumerOptions } from './consumer.js';
+export type { ConsumerCounters, DeadLetterRecord, NatsIngestError, PullErrorRecord, SequenceGapRecord } from './records.js';
 export { classifyDispatchError, type DispatchOutcome } from './dispatchOutcome.js';
 export { RecentIds } from './recentIds.js';
 export { NatsOperatingState, SHARED_STATE_FORMAT, type CycleResult, type NatsOperatingStateOptions, type SharedStateEnvelope } from './state.js';
