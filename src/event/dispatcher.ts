@@ -34,6 +34,7 @@ import { createMonitoring, type DispatcherAlert, type DispatcherMetrics, type La
 import { SAFETY_TO_DEGRADATION, SafetyStateError, isSafetyState, type SafetyState } from '../safety/state.js';
 import { instrument } from '../debug/instrument.js';
 import { HandlingWaiters } from './awaiting.js';
+import { registerEventTypes } from './event-types.js';
 
 /**
  * A consumer of one lane's batches. It may return nothing (done when it returns), a PromiseLike
@@ -254,11 +255,14 @@ export class EventDispatcher {
   private readonly unsettled = new Set<PendingBatch>();
 
   /**
-   * @param config a partial configuration, deep-merged over the shipped defaults
+   * @param config a partial configuration, deep-merged over the shipped defaults; its `eventTypes` are registered
+   * @throws {ConfigError} for an invalid configuration
+   * @throws {EventTypeError} when one of its `eventTypes` contradicts an earlier registration
    * @param options scheduler, safety stream and tuning
    */
   constructor(config: DeepPartial<EventConfig> = {}, options: EventDispatcherOptions = {}) {
     this.config = resolveEventConfig(config);
+    registerEventTypes(this.config.eventTypes);
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.safety$ = options.safety$;
     const onDrop = (record: DropRecord): void => this.onDrop(record);
