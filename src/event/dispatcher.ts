@@ -33,6 +33,9 @@ import { LatencyHistogram } from './histogram.js';
 import { createMonitoring, type DispatcherAlert, type DispatcherMetrics, type LaneMetrics } from './monitoring.js';
 import { SAFETY_TO_DEGRADATION, SafetyStateError, isSafetyState, type SafetyState } from '../safety/state.js';
 import { instrument } from '../debug/instrument.js';
+export type { DispatcherTelemetry, DispatcherTelemetryKind } from './telemetry.js';
+import { degradedRecord, laneRecord, snapshotRecords, telemetryWithSnapshot, type DispatcherTelemetry, type DispatcherTelemetryKind } from './telemetry.js';
+import { INSPECT_CUSTOM, inspectSummary } from '../debug/inspect.js';
 
 /**
  * A consumer of one lane's batches. It may return nothing (done when it returns), a PromiseLike
@@ -62,32 +65,6 @@ export interface IngestError {
   readonly value: unknown;
   readonly error: unknown;
   readonly at: number;
-}
-
-/** What a telemetry record reports. */
-export type DispatcherTelemetryKind =
-  | 'enqueued'
-  | 'evicted'
-  | 'collapsed'
-  | 'sampled'
-  | 'blocked'
-  | 'released'
-  | 'handled'
-  | 'failed'
-  | 'shutdown'
-  | 'degraded';
-
-/**
- * A plain frozen telemetry record. Per-event kinds (enqueued, blocked, released, drops) carry
- * `count` 1; `handled` / `failed` come once per batch with the batch's counts; `degraded` has
- * `lane` null and the new `level`.
- */
-export interface DispatcherTelemetry {
-  readonly kind: DispatcherTelemetryKind;
-  readonly lane: EventPriority | null;
-  readonly count: number;
-  readonly at: number;
-  readonly level?: DegradationLevel;
 }
 
 /** Options of {@link EventDispatcher} beside its configuration. */
@@ -216,6 +193,11 @@ export class EventDispatcher {
   readonly alerts$: Observable<DispatcherAlert>;
   /** Inputs refused or failed: invalid ingested values, ingested source errors, invalid or failed `safety$` values. */
   readonly ingestErrors$: Observable<IngestError>;
+  /**
+   * Indexed by priority: every batch handed to that lane's handlers, as it is handed over (named
+   * `dispatcher.p0.batches` … `dispatcher.p3.batches`); produced only while subscribed.
+   */
+  readonly batches$: readonly Observable<readonly Event[]>[];
 
   private readonly scheduler: SchedulerLike;
   private readonly merge: PriorityMerge;
@@ -223,6 +205,9 @@ export class EventDispatcher {
   private readonly dropSubject = new Subject<DropRecord>();
   private readonly failureSubject = new Subject<FailureRecord>();
   private readonly telemetrySubject = new Subject<DispatcherTelemetry>();
+  /** The sequence number of the last telemetry record. */
+  private telemetrySeq = 0;
+  private readonly batchSubjects = EVENT_PRIORITIES.map(() => new Subject<readonly Event[]>());
   private readonly ingestErrorSubject = new Subject<IngestError>();
   private readonly levelSubject = new BehaviorSubject<DegradationLevel>(DegradationLevel.NORMAL);
   /** Emits once at stop and replays it, so monitoring subscribed after stop() ends at once too. */
@@ -278,7 +263,10 @@ export class EventDispatcher {
     this.stats = EVENT_PRIORITIES.map(() => new LaneStats(this.config.monitoring.latencyWindow));
     this.drops$ = this.dropSubject.asObservable().pipe(instrument<DropRecord>('dispatcher.drops'));
     this.failures$ = this.failureSubject.asObservable().pipe(instrument<FailureRecord>('dispatcher.failures'));
-    this.telemetry$ = this.telemetrySubject.asObservable().pipe(instrument<DispatcherTelemetry>('dispatcher.telemetry'));
+    this.telemetry$ = telemetryWithSnapshot(this.telemetrySubject, () => snapshotRecords(this.sampleMetrics(), this.telemetrySeq)).pipe(
+      instrument<DispatcherTelemetry>('dispatcher.telemetry'),
+    );
+    this.batches$ = this.batchSubjects.map((subject, priority) => subject.asObservable().pipe(instrument<readonly Event[]>(`dispatcher.${LANE_KEYS[priority]!}.batches`)));
     this.ingestErrors$ = this.ingestErrorSubject.asObservable().pipe(instrument<IngestError>('dispatcher.ingestErrors'));
     this.degradation$ = this.levelSubject.pipe(distinctUntilChanged(), instrument<DegradationLevel>('dispatcher.degradation'));
     const monitoring = createMonitoring(() => this.sampleMetrics(), this.config.monitoring, this.scheduler, this.stopped$);
@@ -474,6 +462,13 @@ export class EventDispatcher {
     return Object.freeze({ at: this.scheduler.now(), degradationLevel: this.degradationLevel, lanes: Object.freeze(lanes) });
   }
 
+  /** `util.inspect` / `console.log`: state, level and each lane's depth, not the private fields. */
+  [INSPECT_CUSTOM](): string {
+    const state = this.stopPromise !== null ? 'stopped' : this.started ? 'running' : 'not started';
+    const lanes = EVENT_PRIORITIES.map((p) => `P${p} ${this.merge.buffer(p).size}/${this.merge.buffer(p).capacity}`).join(', ');
+    return inspectSummary('EventDispatcher', `${state}, ${this.degradationLevel}, ${lanes}`);
+  }
+
   // ── entry ───────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -546,6 +541,8 @@ export class EventDispatcher {
     this.curFailed = false;
     this.curPending = null;
     this.stats[priority]!.inFlightEvents += batch.length;
+    const batches = this.batchSubjects[priority]!;
+    if (batches.observed) batches.next(batch);
     return this.fanOut();
   }
 
@@ -697,7 +694,7 @@ export class EventDispatcher {
     if (level !== this.levelSubject.value) {
       this.levelSubject.next(level);
       if (this.telemetrySubject.observed) {
-        this.telemetrySubject.next(Object.freeze({ kind: 'degraded', lane: null, count: 0, at: this.scheduler.now(), level }));
+        this.telemetrySubject.next(degradedRecord(level, this.scheduler.now(), ++this.telemetrySeq));
       }
     }
     this.updatePauses();
@@ -725,10 +722,11 @@ export class EventDispatcher {
     this.failureSubject.complete();
     this.telemetrySubject.complete();
     this.ingestErrorSubject.complete();
+    for (const subject of this.batchSubjects) subject.complete();
     this.levelSubject.complete();
   }
 
   private emitTelemetry(kind: DispatcherTelemetryKind, lane: EventPriority, count: number): void {
-    this.telemetrySubject.next(Object.freeze({ kind, lane, count, at: this.scheduler.now() }));
+    this.telemetrySubject.next(laneRecord(kind, lane, count, this.scheduler.now(), this.merge.buffer(lane).size, ++this.telemetrySeq));
   }
 }

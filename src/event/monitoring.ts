@@ -204,12 +204,14 @@ export function createMonitoring(
   scheduler: SchedulerLike,
   stop$: Observable<unknown>,
 ): MonitoringStreams {
-  const metrics$ = interval(config.checkIntervalMs, scheduler).pipe(
+  const samples$ = interval(config.checkIntervalMs, scheduler).pipe(
     map(() => sample()),
-    instrument<DispatcherMetrics>('dispatcher.metrics'),
     takeUntil(stop$),
     share(),
   );
-  const alerts$ = metrics$.pipe(detectAlerts(config), share(), instrument<DispatcherAlert>('dispatcher.alerts'));
+  // The hook wraps what the user holds, after share(), as for every other stream: a debugger sees
+  // each subscriber's values and the completion at stop.
+  const metrics$ = samples$.pipe(instrument<DispatcherMetrics>('dispatcher.metrics'));
+  const alerts$ = samples$.pipe(detectAlerts(config), share(), instrument<DispatcherAlert>('dispatcher.alerts'));
   return { metrics$, alerts$ };
 }

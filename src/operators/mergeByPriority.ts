@@ -1,13 +1,14 @@
 /**
  * The priority merge as a pipeable operator.
  */
-import { Observable, asyncScheduler, isObservable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, asyncScheduler, isObservable, type NextObserver, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { EVENT_PRIORITIES, validateEvent, type Event, type EventPriority, type LaneKey } from '../event/contracts.js';
 import { defaultEventConfig, type DeepPartial, type EventConfig, type LaneConfig } from '../event/config.js';
 import type { DropRecord } from '../event/buffer/types.js';
 import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from '../event/merge.js';
 import { createYieldScheduler } from '../event/yield-scheduler.js';
 import { instrument } from '../debug/instrument.js';
+import { openDropChannel } from '../debug/drops.js';
 
 /** Options of {@link mergeByPriority}; every field is optional. */
 export interface MergeByPriorityOptions {
@@ -26,6 +27,8 @@ export interface MergeByPriorityOptions {
    * queued when the output ends by unsubscription or error; a callback that throws is isolated.
    */
   onDrop?: (record: DropRecord) => void;
+  /** Receives the same records as `onDrop` through the named stream `<name>.drops` (see `OnDemandOptions.drops`). */
+  drops?: NextObserver<DropRecord>;
   /** COLLAPSE lanes' key (default: the event type). */
   collapseKey?: (event: Event) => string;
   /** Slice length on a real clock in ms (default 0.25); events per slice under a virtual clock (default 256). */
@@ -69,11 +72,12 @@ export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorF
   const laneConfig = (key: LaneKey): LaneConfig => ({ ...defaults[key], ...(options.lanes?.[key] as Partial<LaneConfig> | undefined) });
   const scheduler = options.scheduler ?? asyncScheduler;
   const handler = options.handler;
-  const named = instrument<readonly Event[]>(options.name);
+  const named = instrument<readonly Event[]>(options.name, 'operator', 'mergeByPriority');
   return (source) =>
     named(new Observable<readonly Event[]>((subscriber) => {
       let completed = false;
       let merge: PriorityMerge | undefined = undefined;
+      const drops = openDropChannel(options.name, 'mergeByPriority', options.drops, options.onDrop);
       const emitAfter = (priority: EventPriority, batch: readonly Event[]): boolean => {
         const result = handler === undefined ? undefined : handler(batch, priority);
         const isAsync = result != null && (isObservable(result) || typeof (result as PromiseLike<unknown>).then === 'function');
@@ -105,7 +109,7 @@ export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorF
         if (completed && merge !== undefined && merge.isIdle()) subscriber.complete();
       };
       merge = new PriorityMerge({
-        lanes: mergeLanesFromConfig(laneConfig, { collapseKey: options.collapseKey, onDrop: options.onDrop }),
+        lanes: mergeLanesFromConfig(laneConfig, { collapseKey: options.collapseKey, onDrop: drops?.report }),
         scheduler,
         yieldScheduler: createYieldScheduler(scheduler),
         sink,
@@ -122,6 +126,7 @@ export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorF
           const buffer = lanes.buffer(priority);
           if (buffer.size > 0 || buffer.heldCount > 0) buffer.clear('shutdown', now);
         }
+        drops?.end();
       });
       subscriber.add(
         source.subscribe({

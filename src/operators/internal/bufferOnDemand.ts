@@ -2,9 +2,10 @@
  * The RxJS face of a lane buffer core: the one demand-driven subscription body shared by the
  * operators `boundedBlock`, `dropOldest`, `collapseByType` and `sample`.
  */
-import { Observable, asyncScheduler, isObservable, type MonoTypeOperatorFunction, type SchedulerLike, Subscription } from 'rxjs';
-import type { Event } from '../../event/contracts.js';
+import { Observable, asyncScheduler, isObservable, type MonoTypeOperatorFunction, type NextObserver, type SchedulerLike, Subscription } from 'rxjs';
+import type { Event, OverflowPolicy } from '../../event/contracts.js';
 import { instrument } from '../../debug/instrument.js';
+import { openDropChannel } from '../../debug/drops.js';
 import type { LaneBufferOptions } from '../../event/buffer/base.js';
 import { LaneConfigError } from '../../event/buffer/errors.js';
 import type { DropRecord, LaneBuffer, SinkFailure } from '../../event/buffer/types.js';
@@ -24,17 +25,27 @@ export interface OnDemandOptions {
   name?: string;
   /** Receives every event the policy drops, and (reason `'shutdown'`) every event still buffered at unsubscription. Isolated if it throws. */
   onDrop?: (record: DropRecord) => void;
+  /**
+   * Receives the same records as `onDrop`, through the named stream `<name>.drops` that the
+   * instrumentation hook wraps (so a debugger sees the drops), e.g. a `Subject<DropRecord>`. Only
+   * `next` is called: one Subject can collect the drops of several operators.
+   */
+  drops?: NextObserver<DropRecord>;
   /** A sink (or the collapse-key function) threw; the stream carries on. */
   onError?: (error: unknown, failure: SinkFailure) => void;
   /** The clock of drop records; default `asyncScheduler` (virtual inside `TestScheduler.run`). Nothing is ever scheduled on it. */
   scheduler?: SchedulerLike;
 }
 
+/** The operator each policy core belongs to, for the instrumentation hook. */
+const OPERATOR_OF_POLICY: Readonly<Record<OverflowPolicy, string>> = { BLOCK: 'boundedBlock', DROP_OLDEST: 'dropOldest', COLLAPSE: 'collapseByType', SAMPLE: 'sample' };
+
 /** Checks the options shared by every buffering operator, at operator creation. */
 export function checkOnDemandOptions(options: OnDemandOptions): void {
   if (typeof options !== 'object' || options === null) throw new LaneConfigError('options', 'an options object', options);
   if (!isObservable(options.ready)) throw new LaneConfigError('ready', 'an Observable whose notifications are demand', options.ready);
   if (options.name !== undefined && typeof options.name !== 'string') throw new LaneConfigError('name', 'a string', options.name);
+  if (options.drops !== undefined && typeof options.drops?.next !== 'function') throw new LaneConfigError('drops', 'an observer with next (e.g. a Subject)', options.drops);
 }
 
 /**
@@ -57,14 +68,15 @@ export function bufferOnDemand(
   createCore: (coreOptions: LaneBufferOptions) => LaneBuffer,
 ): MonoTypeOperatorFunction<Event> {
   checkOnDemandOptions(options);
-  const { ready, onDrop, onError } = options;
+  const { ready, onError } = options;
   const scheduler = options.scheduler ?? asyncScheduler;
   // Built once here so a bad capacity (or policy option) fails at operator creation, not at subscription.
-  createCore({ capacity: options.capacity });
-  const instrumented = instrument<Event>(options.name);
+  const operatorName = OPERATOR_OF_POLICY[createCore({ capacity: options.capacity }).policy];
+  const instrumented = instrument<Event>(options.name, 'operator', operatorName);
   return (source) => {
     const buffered = new Observable<Event>((subscriber) => {
-      const core = createCore({ capacity: options.capacity, onDrop, onError });
+      const drops = openDropChannel(options.name, operatorName, options.drops, options.onDrop);
+      const core = createCore({ capacity: options.capacity, onDrop: drops?.report, onError });
       let demand = 0;
       let draining = false;
       let sourceDone = false;
@@ -128,6 +140,7 @@ export function bufferOnDemand(
         readySubscription.unsubscribe();
         sourceSubscription.unsubscribe();
         if (core.size > 0 || core.heldCount > 0) core.clear('shutdown', scheduler.now());
+        drops?.end();
       };
     });
     return instrumented(buffered);
