@@ -17,6 +17,7 @@ import { createSystemPipeline } from '../replay/pipeline.js';
 import { renderReport } from '../replay/report.js';
 import { runReplay, toTimeline, type PipelineFactory } from '../replay/run.js';
 import { createProgressBar, formatSummary, type ProgressStream } from '../replay/summary.js';
+import type { ReplayMetricsEndpoint } from '../replay/metricsEndpoint.js';
 
 /** Where the CLI writes; injectable so tests run `main` in-process. */
 export interface CliIo {
@@ -90,6 +91,9 @@ Options:
                       from the initial state on every run).
                       Default: ${DEFAULT_STATE_FILE} in the working directory.
   --no-state-file     Keep the operating state in memory only.
+  --metrics-port PORT Serve Prometheus metrics of the lanes and the operating state at
+                      http://127.0.0.1:PORT/metrics while the replay runs (0 picks a
+                      free port; needs the optional peer dependency prom-client).
   -h, --help          Show this help.
 
 Exit status: 0 on success, 1 on bad input (the message names file:line), 2 on a bad
@@ -107,6 +111,7 @@ interface ReplayArgs {
   stateFile: string | null;
   eventConfig: string | null;
   stateConfig: string | null;
+  metricsPort: number | null;
 }
 
 function parseNumber(option: string, text: string, check: (n: number) => boolean, expected: string): number {
@@ -139,6 +144,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
         'no-state-file': { type: 'boolean' },
         'event-config': { type: 'string' },
         'state-config': { type: 'string' },
+        'metrics-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -161,6 +167,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
     stateFile: v['no-state-file'] === true ? null : (v['state-file'] ?? DEFAULT_STATE_FILE),
     eventConfig: v['event-config'] ?? null,
     stateConfig: v['state-config'] ?? null,
+    metricsPort: v['metrics-port'] === undefined ? null : parseNumber('metrics-port', v['metrics-port'], (n) => Number.isInteger(n) && n >= 0 && n <= 65_535, 'a TCP port from 0 to 65535'),
   };
 }
 
@@ -190,6 +197,7 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     args.eventConfig === null ? null : readInput(resolve(io.cwd, args.eventConfig), args.eventConfig, 'YAML file', parseEventConfig),
     args.stateConfig === null ? null : readInput(resolve(io.cwd, args.stateConfig), args.stateConfig, 'YAML file', parseStateConfig),
   ]);
+  const metrics = args.metricsPort === null ? null : await openMetricsEndpoint(args.metricsPort, io);
   const now = io.now ?? (() => performance.now());
   const progress = createProgressBar(io.stderr, now);
   let result;
@@ -197,7 +205,7 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     result = await runReplay({
       spx,
       vix,
-      pipeline: io.pipeline ?? createSystemPipeline,
+      pipeline: metrics?.wrap(io.pipeline ?? createSystemPipeline) ?? io.pipeline ?? createSystemPipeline,
       targetCagr: args.targetCagr,
       intradayTicksPerDay: args.intraday,
       seed: args.seed,
@@ -208,6 +216,7 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     });
   } finally {
     progress.finish();
+    await metrics?.close();
   }
   if (args.json) {
     io.stdout.write(`${JSON.stringify(toTimeline(result.transitions), null, 2)}\n`);
@@ -220,6 +229,16 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     (args.json ? io.stderr : io.stdout).write(`${args.json ? '' : '\n'}Report written to ${args.report}\n`);
   }
   return 0;
+}
+
+/** Opens the replay's metrics endpoint; prom-client is loaded only here. */
+async function openMetricsEndpoint(port: number, io: CliIo): Promise<ReplayMetricsEndpoint> {
+  const module = await import('../replay/metricsEndpoint.js').catch((error: unknown) => {
+    throw new UsageError(`--metrics-port: expected the optional peer dependency prom-client 15 to be installed, got ${(error as Error).message}`);
+  });
+  const endpoint = await module.openReplayMetrics(port);
+  io.stderr.write(`Prometheus metrics at ${endpoint.url} while the replay runs\n`);
+  return endpoint;
 }
 
 /**

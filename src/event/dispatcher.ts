@@ -29,7 +29,7 @@ import { resolveEventConfig, type DeepPartial, type EventConfig } from './config
 import { OfferOutcome, type DropRecord } from './buffer/types.js';
 import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from './merge.js';
 import { createYieldScheduler } from './yield-scheduler.js';
-import { LatencyHistogram } from './histogram.js';
+import { LatencyHistogram, type LatencyWindow } from './histogram.js';
 import { createMonitoring, type DispatcherAlert, type DispatcherMetrics, type LaneMetrics } from './monitoring.js';
 import { SAFETY_TO_DEGRADATION, SafetyStateError, isSafetyState, type SafetyState } from '../safety/state.js';
 import { instrument } from '../debug/instrument.js';
@@ -460,6 +460,11 @@ export class EventDispatcher {
       });
     });
     return Object.freeze({ at: this.scheduler.now(), degradationLevel: this.degradationLevel, lanes: Object.freeze(lanes) });
+  }
+
+  /** Lane `priority`'s handler latency window (enqueue → done, ms), for exporters reading it on scrape. */
+  latencyWindow(priority: EventPriority): LatencyWindow {
+    return this.stats[priority]!.latency;
   }
 
   /** `util.inspect` / `console.log`: state, level and each lane's depth, not the private fields. */
