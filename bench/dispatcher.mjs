@@ -6,12 +6,33 @@
 //   W2  200 000 P3 enqueued at once, 2 µs busy handler, one P0 every 1 ms from a timer →
 //       P0 arrival-to-handled p50 / p99 / max (arrival = the timer callback, before enqueue).
 //   MEM P3 floods of 1 000 000 and 10 000 000 events into qts-reactive → peak heap.
+//   COST W1 for qts-reactive alone and with a Prometheus collector attached and scraped every
+//       50 ms, rounds interleaved → the ratio (`--collector-only` runs just this part).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 
 const self = fileURLToPath(import.meta.url);
 const argv = process.argv.slice(2);
+
+/** COST: W1 with and without a Prometheus collector, in alternating child processes. */
+function collectorCost() {
+  const costRounds = Math.max(rounds, 5);
+  const plain = [];
+  const collected = [];
+  for (let r = 0; r < costRounds; r++) {
+    plain.push(child('w1', 'qts-reactive', 1_000_000));
+    collected.push(child('w1', 'qts-reactive+prometheus', 1_000_000));
+  }
+  const a = median(plain.map((x) => x.rate));
+  const b = median(collected.map((x) => x.rate));
+  console.log(`\nCOST: W1 (1 000 000 events) without and with a Prometheus collector scraped every 50 ms, ${costRounds} interleaved rounds (medians)`);
+  console.log(`qts-reactive                       | ${Math.round(a).toLocaleString('en').padStart(11)} events/s | runs ${plain.map((x) => Math.round(x.rate / 1000)).join(' ')} k/s`);
+  console.log(
+    `qts-reactive + collectDispatcherMetrics | ${Math.round(b).toLocaleString('en').padStart(11)} events/s | runs ${collected.map((x) => Math.round(x.rate / 1000)).join(' ')} k/s | scrapes per run ≈ ${median(collected.map((x) => x.scrapes))}`,
+  );
+  console.log(`with / without = ${(b / a).toFixed(3)} (${((b / a - 1) * 100).toFixed(1)} %)`);
+}
 
 // ── orchestration ────────────────────────────────────────────────────────────────────────────
 const rounds = Number(argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
@@ -29,6 +50,7 @@ const fmt = (x) => (Number.isFinite(x) ? x.toFixed(3) : '—').padStart(8);
 async function main() {
 
 console.log(`dispatcher bench — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), rounds ${rounds} (medians)`);
+if (argv.includes('--collector-only')) return collectorCost();
 
 const W1 = [
   ['floor', 1_000_000],
@@ -172,6 +194,15 @@ async function createContender(name, onEvent, config = {}) {
   const d = new EventDispatcher(config);
   for (const p of [0, 1, 2, 3]) d.registerHandler(p, (batch) => { for (let i = 0; i < batch.length; i++) onEvent(batch[i]); });
   await d.start();
+  if (name === 'qts-reactive+prometheus') {
+    const { Registry } = await import('prom-client');
+    const { collectDispatcherMetrics } = await import('../dist/prometheus/index.js');
+    const registry = new Registry();
+    collectDispatcherMetrics(d, { registry });
+    const scraper = { scrapes: 0 };
+    setInterval(() => void registry.metrics().then(() => scraper.scrapes++), 50).unref();
+    return { put: (e) => void d.dispatch(e), dispatcher: d, scraper };
+  }
   // dispatch() is the imperative entry; it returns a shared resolved promise unless a P0 must wait.
   return { put: (e) => void d.dispatch(e), dispatcher: d };
 }
@@ -188,14 +219,14 @@ const zeroTimeouts = {
 
 async function w1Child(name, total) {
   const warmup = total;
-  const events = name === 'qts-reactive' ? await makeQtsEvents(total, priorityOf) : Array.from({ length: total }, (_, i) => ({ priority: priorityOf(i) }));
+  const events = name.startsWith('qts-reactive') ? await makeQtsEvents(total, priorityOf) : Array.from({ length: total }, (_, i) => ({ priority: priorityOf(i) }));
   let handled = 0;
   let target = 0;
   let done;
   const onEvent = () => {
     if (++handled === target) done(performance.now());
   };
-  const { put } = await createContender(name, onEvent, zeroTimeouts);
+  const { put, scraper } = await createContender(name, onEvent, zeroTimeouts);
   const run = async (count) => {
     handled = 0;
     target = count;
@@ -214,8 +245,9 @@ async function w1Child(name, total) {
   // reported too ('cold'), so start-up cost stays visible.
   const coldMs = await run(warmup);
   global.gc?.();
+  const scrapesBefore = scraper?.scrapes ?? 0;
   const elapsedMs = await run(total);
-  return { rate: total / (elapsedMs / 1000), coldRate: warmup / (coldMs / 1000), handled };
+  return { rate: total / (elapsedMs / 1000), coldRate: warmup / (coldMs / 1000), handled, scrapes: (scraper?.scrapes ?? 0) - scrapesBefore };
 }
 
 /**
