@@ -67,8 +67,8 @@ export function collectOperatingStateMetrics(source: OperatingStateManager | Ope
   let secondsInState: (current: OperatingStateSnapshot) => number;
   if (isManager(source)) {
     snapshot = () => source.getSnapshot();
-    // Taken on the manager's own clock.
-    secondsInState = (current) => current.stateDurationDays * 86_400;
+    // Taken on the manager's own clock; rounded to the millisecond the clock counts in.
+    secondsInState = (current) => Math.round(current.stateDurationDays * 86_400_000) / 1000;
   } else {
     subscriptions.push(source.snapshot$.subscribe((s) => (latest = s)));
     snapshot = () => latest;
