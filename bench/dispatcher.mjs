@@ -29,7 +29,7 @@ function collectorCost() {
   console.log(`\nCOST: W1 (1 000 000 events) without and with a Prometheus collector scraped every 50 ms, ${costRounds} interleaved rounds (medians)`);
   console.log(`qts-reactive                       | ${Math.round(a).toLocaleString('en').padStart(11)} events/s | runs ${plain.map((x) => Math.round(x.rate / 1000)).join(' ')} k/s`);
   console.log(
-    `qts-reactive + collectDispatcherMetrics | ${Math.round(b).toLocaleString('en').padStart(11)} events/s | runs ${collected.map((x) => Math.round(x.rate / 1000)).join(' ')} k/s | scrapes per run ≈ ${median(collected.map((x) => x.scrapes))}`,
+    `qts-reactive + collectDispatcherMetrics | ${Math.round(b).toLocaleString('en').padStart(11)} events/s | runs ${collected.map((x) => Math.round(x.rate / 1000)).join(' ')} k/s | scrapes per run ≈ ${median(collected.map((x) => x.scrapes))}, ${median(collected.map((x) => x.scrapeMs)).toFixed(2)} ms each (median)`,
   );
   console.log(`with / without = ${(b / a).toFixed(3)} (${((b / a - 1) * 100).toFixed(1)} %)`);
 }
@@ -199,8 +199,14 @@ async function createContender(name, onEvent, config = {}) {
     const { collectDispatcherMetrics } = await import('../dist/prometheus/index.js');
     const registry = new Registry();
     collectDispatcherMetrics(d, { registry });
-    const scraper = { scrapes: 0 };
-    setInterval(() => void registry.metrics().then(() => scraper.scrapes++), 50).unref();
+    const scraper = { scrapes: 0, ms: [] };
+    setInterval(() => {
+      const start = performance.now();
+      void registry.metrics().then(() => {
+        scraper.scrapes++;
+        scraper.ms.push(performance.now() - start);
+      });
+    }, 50).unref();
     return { put: (e) => void d.dispatch(e), dispatcher: d, scraper };
   }
   // dispatch() is the imperative entry; it returns a shared resolved promise unless a P0 must wait.
@@ -247,7 +253,8 @@ async function w1Child(name, total) {
   global.gc?.();
   const scrapesBefore = scraper?.scrapes ?? 0;
   const elapsedMs = await run(total);
-  return { rate: total / (elapsedMs / 1000), coldRate: warmup / (coldMs / 1000), handled, scrapes: (scraper?.scrapes ?? 0) - scrapesBefore };
+  const scrapeMs = scraper === undefined ? [] : scraper.ms.slice(scraper.ms.length - (scraper.scrapes - scrapesBefore));
+  return { rate: total / (elapsedMs / 1000), coldRate: warmup / (coldMs / 1000), handled, scrapes: (scraper?.scrapes ?? 0) - scrapesBefore, scrapeMs: median(scrapeMs) };
 }
 
 /**

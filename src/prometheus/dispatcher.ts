@@ -4,7 +4,8 @@
  * level. Everything is read from the dispatcher when Prometheus scrapes (one `sampleMetrics()` per
  * scrape); nothing is added to the dispatcher's per-event work.
  */
-import { Counter, Gauge, Histogram, type Metric } from 'prom-client';
+import { Counter, Gauge, type Metric } from 'prom-client';
+import { BulkHistogram } from './bulkHistogram.js';
 import { DEGRADATION_SEVERITY, DegradationLevel, EVENT_PRIORITIES, type EventPriority } from '../event/contracts.js';
 import type { EventDispatcher } from '../event/dispatcher.js';
 import { readAlerts, type AlertLevel, type DispatcherMetrics, type LaneMetrics } from '../event/monitoring.js';
@@ -127,26 +128,21 @@ export function collectDispatcherMetrics(dispatcher: EventDispatcher, options: C
 
   // The first scrape also takes what the window held before the collector was attached.
   const seen = EVENT_PRIORITIES.map(() => 0);
-  let histogramStarted = false;
   metrics.push(
-    new Histogram({
-      name: `${prefix}lane_handler_latency_seconds`,
-      help: 'Handler latency, enqueue to done, read from the monitoring window on scrape; buckets are the lane budgets.',
-      labelNames: [...labelNames, 'lane'],
+    new BulkHistogram(
+      `${prefix}lane_handler_latency_seconds`,
+      'Handler latency, enqueue to done, read from the monitoring window on scrape; buckets are the lane budgets.',
       buckets,
-      registers: [],
-      collect() {
+      (histogram) => {
         for (const priority of EVENT_PRIORITIES) {
           const window = dispatcher.latencyWindow(priority);
-          const laneLabels = withLane(priority);
-          // Every lane's series exists from the first scrape (zero() resets it: only then), so rates have a start.
-          if (!histogramStarted) this.zero(laneLabels);
-          window.forEachSince(seen[priority]!, (latencyMs) => this.observe(laneLabels, latencyMs / 1000));
+          // Every lane's series exists from the first scrape, so rates have a starting point.
+          const series = histogram.seriesOf(withLane(priority));
+          window.forEachSince(seen[priority]!, (latencyMs) => series.observe(latencyMs / 1000));
           seen[priority] = window.total;
         }
-        histogramStarted = true;
       },
-    }),
+    ).asMetric(),
   );
 
   metrics.push(
