@@ -16,6 +16,7 @@ export * from './event/queue.js';
 
 // The dispatcher: strict priority merge, degradation, safety, monitoring
 export * from './event/dispatcher.js';
+export { HandlerFailedError, EventDroppedError } from './event/awaiting.js';
 export * from './event/merge.js';
 export * from './event/monitoring.js';
 export * from './event/histogram.js';
@@ -33,7 +34,7 @@ export * from './state/overrides.js';
 export * from './state/reducer.js';
 export * from './state/manager.js';
 export * from './state/operatingState.js';
-export * from './state/store.js';
+export * from './state/snapshot.js';
 export * from './state/bridge.js';
 
 // Observability

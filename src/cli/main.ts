@@ -4,8 +4,8 @@
  * whole system and reports the operating-state timeline; see `qts-reactive replay --help`.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors.js';
@@ -33,10 +33,43 @@ export interface CliIo {
 
 /** The data shipped in the package, found relative to this module (works from `src/` and `dist/`). */
 export const SHIPPED_DATA_DIR = new URL('../../data/', import.meta.url);
+/** The example configurations shipped in the package (`docs/examples/`), usable by name. */
+export const SHIPPED_EXAMPLES_DIR = new URL('../../docs/examples/', import.meta.url);
 /** Default report file name, in the working directory. */
 export const DEFAULT_REPORT_FILE = 'qts-replay-report.html';
-/** Default state file, in the working directory. */
-export const DEFAULT_STATE_FILE = '.state/replay-operating-state.json';
+
+/** The package's version, from its package.json (found relative to this module). */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/** What a config option expects, naming the shipped examples. */
+function configWhat(): string {
+  const examples = readdirSync(SHIPPED_EXAMPLES_DIR).filter((name) => name.endsWith('.yaml')).map((name) => name.slice(0, -'.yaml'.length));
+  return `YAML file or the name of a shipped example (${examples.join(', ')})`;
+}
+
+/** A configuration file: its path to read, and the name shown in messages. */
+interface ConfigFile {
+  readonly path: string;
+  readonly shown: string;
+}
+
+/**
+ * `--event-config` / `--state-config`: a file relative to the working directory, else (a bare name
+ * such as `replay-small-lanes` or `replay-small-lanes.yaml`) an example shipped in `docs/examples/`,
+ * shown by its package-relative name. A name that is neither is left to fail as a missing file.
+ */
+export function resolveConfigFile(given: string, cwd: string): ConfigFile {
+  const path = resolve(cwd, given);
+  if (existsSync(path) || basename(given) !== given) return { path, shown: given };
+  for (const name of given.endsWith('.yaml') ? [given] : [given, `${given}.yaml`]) {
+    const shipped = fileURLToPath(new URL(name, SHIPPED_EXAMPLES_DIR));
+    if (existsSync(shipped)) return { path: shipped, shown: `docs/examples/${name}` };
+  }
+  return { path, shown: given };
+}
 
 /** Thrown for a command line that cannot be run; the message says which option and why. */
 export class UsageError extends Error {
@@ -49,6 +82,10 @@ export const MAIN_HELP = `Usage: qts-reactive <command> [options]
 Commands:
   replay    Replay daily S&P 500 and VIX history through the event lanes and the
             operating-state manager; print the state timeline and write an HTML report.
+
+Options:
+  -h, --help     Show this help.
+  -v, --version  Print the version.
 
 Run 'qts-reactive replay --help' for the replay's options.
 `;
@@ -84,13 +121,16 @@ Options:
   --event-config FILE A YAML file with an 'event:' block (lane capacities, policies,
                       batching), deep-merged over the shipped config/event.yaml. P2
                       always delivers at once so each cycle runs at 21:00 UTC.
+                      A bare name not found in the working directory names an
+                      example shipped in the package's docs/examples/, e.g.
+                      --event-config replay-small-lanes
   --state-config FILE A YAML file with an 'operating_state:' block (thresholds,
                       hysteresis, cooldown, confirmation), deep-merged over the
-                      shipped config/state.yaml.
-  --state-file FILE   Where the file state store keeps the operating state (rewritten
-                      from the initial state on every run).
-                      Default: ${DEFAULT_STATE_FILE} in the working directory.
-  --no-state-file     Keep the operating state in memory only.
+                      shipped config/state.yaml; bare names as for --event-config.
+  --state-file FILE   Persist the operating state through the file state store at
+                      FILE (rewritten from the initial state on every run).
+                      Default: none, the state is kept in memory only.
+  --no-state-file     Keep the operating state in memory only (the default).
   --metrics-port PORT Serve Prometheus metrics of the lanes and the operating state at
                       http://127.0.0.1:PORT/metrics while the replay runs (0 picks a
                       free port; needs the optional peer dependency prom-client).
@@ -164,7 +204,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
     targetCagr: v['target-cagr'] === undefined ? DEFAULT_TARGET_CAGR : parseNumber('target-cagr', v['target-cagr'], (n) => n >= -1, 'a fraction ≥ -1 such as 0.08'),
     intraday: v.intraday === undefined ? 0 : parseNumber('intraday', v.intraday, (n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000, 'a whole number of ticks per day from 0 to 1000000'),
     seed: v.seed === undefined ? 1 : parseNumber('seed', v.seed, (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff, 'a whole number from 0 to 4294967295'),
-    stateFile: v['no-state-file'] === true ? null : (v['state-file'] ?? DEFAULT_STATE_FILE),
+    stateFile: v['state-file'] ?? null,
     eventConfig: v['event-config'] ?? null,
     stateConfig: v['state-config'] ?? null,
     metricsPort: v['metrics-port'] === undefined ? null : parseNumber('metrics-port', v['metrics-port'], (n) => Number.isInteger(n) && n >= 0 && n <= 65_535, 'a TCP port from 0 to 65535'),
@@ -191,11 +231,14 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
   const shipped = (name: string): string => fileURLToPath(new URL(name, SHIPPED_DATA_DIR));
   const spxPath = args.spx === null ? shipped('sp500-daily.csv') : resolve(io.cwd, args.spx);
   const vixPath = args.vix === null ? shipped('vix-daily.csv') : resolve(io.cwd, args.vix);
+  const eventFile = args.eventConfig === null ? null : resolveConfigFile(args.eventConfig, io.cwd);
+  const stateFile = args.stateConfig === null ? null : resolveConfigFile(args.stateConfig, io.cwd);
+  // Shipped files are shown by their name inside the package.
   const [spx, vix, eventConfig, stateConfig] = await Promise.all([
     readInput(spxPath, args.spx ?? 'data/sp500-daily.csv', 'CSV file', parseSpxCsv),
     readInput(vixPath, args.vix ?? 'data/vix-daily.csv', 'CSV file', parseVixCsv),
-    args.eventConfig === null ? null : readInput(resolve(io.cwd, args.eventConfig), args.eventConfig, 'YAML file', parseEventConfig),
-    args.stateConfig === null ? null : readInput(resolve(io.cwd, args.stateConfig), args.stateConfig, 'YAML file', parseStateConfig),
+    eventFile === null ? null : readInput(eventFile.path, eventFile.shown, configWhat(), parseEventConfig),
+    stateFile === null ? null : readInput(stateFile.path, stateFile.shown, configWhat(), parseStateConfig),
   ]);
   const metrics = args.metricsPort === null ? null : await openMetricsEndpoint(args.metricsPort, io);
   const now = io.now ?? (() => performance.now());
@@ -248,6 +291,10 @@ async function openMetricsEndpoint(port: number, io: CliIo): Promise<ReplayMetri
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === '--version' || command === '-v') {
+      io.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    }
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       (command === undefined ? io.stderr : io.stdout).write(MAIN_HELP);
       return command === undefined ? 2 : 0;

@@ -4,8 +4,6 @@
  * camelCased and deeply frozen. The first problem in the file is thrown as a {@link ConfigError};
  * nothing is applied before the whole document has passed.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError, describeValue } from './errors.js';
 import { nearestKey, snakeToCamel } from './keys.js';
@@ -35,8 +33,8 @@ export interface ConfigSpec<Block> {
   readonly schema: z.ZodType<Block>;
   /** Checks across keys, run once the shape is valid; returns every problem found. */
   readonly crossCheck: (block: Block) => readonly CrossFieldProblem[];
-  /** The shipped file holding the defaults. */
-  readonly shippedFile: URL;
+  /** The shipped defaults: the text of the file and its name in the package (e.g. `config/event.yaml`). */
+  readonly shipped: { readonly text: string; readonly file: string };
 }
 
 /** Loads, parses and resolves one kind of configuration. Every result is validated and deeply frozen. */
@@ -45,8 +43,6 @@ export interface ConfigLoader<Config> {
   defaults(): Config;
   /** A YAML text (a partial document) deep-merged over the defaults. */
   parse(text: string, fileName?: string): Config;
-  /** A YAML file deep-merged over the defaults; no path: the defaults. */
-  load(path?: string | URL): Config;
   /** A camelCase partial from code deep-merged over the defaults. */
   resolve(partial?: unknown): Config;
 }
@@ -162,8 +158,7 @@ export function createConfigLoader<Block, Config>(spec: ConfigSpec<Block>): Conf
 
   function shippedDefaults(): { readonly document: unknown; readonly config: Config } {
     if (shipped === undefined) {
-      const file = fileURLToPath(spec.shippedFile);
-      const { document, config } = parseSource(readText(file), file, undefined);
+      const { document, config } = parseSource(spec.shipped.text, spec.shipped.file, undefined);
       shipped = { document: deepFreeze(document), config };
     }
     return shipped;
@@ -195,11 +190,6 @@ export function createConfigLoader<Block, Config>(spec: ConfigSpec<Block>): Conf
     parse(text, fileName) {
       return parseSource(text, fileName ?? null, shippedDefaults().document).config;
     },
-    load(path) {
-      if (path === undefined) return shippedDefaults().config;
-      const file = path instanceof URL ? fileURLToPath(path) : path;
-      return parseSource(readText(file), file, shippedDefaults().document).config;
-    },
     resolve(partial) {
       const defaults = shippedDefaults();
       if (partial === undefined || partial === defaults.config) return defaults.config;
@@ -211,13 +201,4 @@ export function createConfigLoader<Block, Config>(spec: ConfigSpec<Block>): Conf
       return validate(deepMerge(defaults.document, written), codeOrigin(written));
     },
   };
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError({ file, keyPath: '', expected: 'a readable file', received: reason, detail: `cannot read the file: ${reason}` });
-  }
 }

@@ -4,6 +4,7 @@
  * The shipped file is the single source of the defaults; files and partials from code are
  * deep-merged over it, validated, and returned deeply frozen.
  */
+import { SHIPPED_EVENT_YAML } from '../config/shipped.js';
 import { createConfigLoader, type CrossFieldProblem } from '../config/loader.js';
 import {
   nonNegativeNumber,
@@ -161,30 +162,15 @@ const loader = createConfigLoader<EventBlock, EventConfig>({
   rootKey: 'event',
   schema: eventBlockSchema,
   crossCheck: checkEventBlock,
-  shippedFile: new URL('../../config/event.yaml', import.meta.url),
+  shipped: { text: SHIPPED_EVENT_YAML, file: 'config/event.yaml' },
 });
 
 /**
- * The shipped defaults (`config/event.yaml`), read once on first use, deeply frozen.
- * @throws {ConfigError} when the shipped file is missing or invalid
+ * The shipped defaults (`config/event.yaml`, built into the package), parsed once on first use,
+ * deeply frozen. Reading a file of your own: `loadEventConfig` from `qts-reactive/node`.
  */
 export function defaultEventConfig(): EventConfig {
   return loader.defaults();
-}
-
-/**
- * Reads an event configuration file and deep-merges it over the defaults; no path: the defaults.
- *
- * @example
- * ```ts
- * const config = loadEventConfig('config/event.production.yaml');
- * config.queues.p1.capacity; // as written in the file, or 10000
- * ```
- * @param path a file path or `file:` URL of a YAML document with an `event:` block
- * @throws {ConfigError} naming the file, line:column, key path, what was expected and what came
- */
-export function loadEventConfig(path?: string | URL): EventConfig {
-  return loader.load(path);
 }
 
 /**

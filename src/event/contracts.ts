@@ -4,9 +4,8 @@
  * Every enumeration is an `as const` object with a same-named union type, so
  * `EventPriority.P0_CRITICAL === 0` and `EventPriority` is also the type `0 | 1 | 2 | 3`.
  */
-import { randomUUID } from 'node:crypto';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { z } from 'zod';
+import { describeValue } from '../config/errors.js';
 import { deepFreeze, isPlainRecord } from '../config/merge.js';
 
 /** Priority lanes, highest first. The number is the lane index. */
@@ -187,41 +186,68 @@ export class EventValidationError extends Error {
   }
 }
 
-const eventTypeSchema = z.enum(Object.values(EventType) as [EventType, ...EventType[]], {
-  error: (issue) => `unknown event type ${JSON.stringify(issue.input)}`,
-});
-const prioritySchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
-  error: (issue) => `expected one of 0, 1, 2, 3, got ${JSON.stringify(issue.input)}`,
-});
+// Events are checked by hand, not by zod: the operators validate events too, and a browser bundle
+// of an operator should not carry a schema library. A check returns what is wrong, or null.
+type FieldCheck = (value: unknown) => string | null;
+function expecting(expected: string, test: (value: unknown) => boolean): FieldCheck {
+  return (value) => (test(value) ? null : `expected ${expected}, got ${describeValue(value)}`);
+}
+const isString = expecting('a string', (v) => typeof v === 'string');
+const isEventId = expecting('a non-empty string', (v) => typeof v === 'string' && v.length > 0);
+const isBoolean = expecting('a boolean', (v) => typeof v === 'boolean');
+const isTimestamp = expecting('a finite number of epoch milliseconds', (v) => typeof v === 'number' && Number.isFinite(v));
+const isBudget = expecting('a whole number of milliseconds ≥ 0', (v) => Number.isInteger(v) && (v as number) >= 0);
+const isPriority = expecting('one of 0, 1, 2, 3', (v) => v === 0 || v === 1 || v === 2 || v === 3);
+const isEventType: FieldCheck = (v) => (typeof v === 'string' && Object.hasOwn(EVENT_PRIORITY_MAP, v) ? null : `unknown event type ${describeValue(v)}`);
 // The payload is checked (and copied) by copyPayload, which names the exact offending path.
-const payloadSchema = z.unknown();
-const timestampSchema = z.number().refine(Number.isFinite, 'expected a finite number of epoch milliseconds');
-const flagsShape = {
-  requiresAck: z.boolean(),
-  maxProcessTimeMs: z.number().int().nonnegative(),
-  canBatch: z.boolean(),
-  canCollapse: z.boolean(),
-  canDrop: z.boolean(),
+const anyPayload: FieldCheck = () => null;
+const flagChecks: Readonly<Record<string, FieldCheck>> = {
+  requiresAck: isBoolean,
+  maxProcessTimeMs: isBudget,
+  canBatch: isBoolean,
+  canCollapse: isBoolean,
+  canDrop: isBoolean,
 };
 
-const eventInitSchema = z.strictObject({
-  eventId: z.string().min(1).optional(),
-  priority: prioritySchema.optional(),
-  timestamp: timestampSchema.optional(),
-  source: z.string().optional(),
-  payload: payloadSchema.optional(),
-  ...Object.fromEntries(Object.entries(flagsShape).map(([k, v]) => [k, v.optional()])),
-});
+const eventInitChecks: Readonly<Record<string, FieldCheck>> = {
+  eventId: isEventId,
+  priority: isPriority,
+  timestamp: isTimestamp,
+  source: isString,
+  payload: anyPayload,
+  ...flagChecks,
+};
 
-const eventSchema = z.strictObject({
-  eventId: z.string().min(1),
-  eventType: eventTypeSchema,
-  priority: prioritySchema,
-  timestamp: timestampSchema,
-  source: z.string(),
-  payload: payloadSchema,
-  ...flagsShape,
-});
+const eventChecks: Readonly<Record<string, FieldCheck>> = {
+  eventId: isEventId,
+  eventType: isEventType,
+  priority: isPriority,
+  timestamp: isTimestamp,
+  source: isString,
+  payload: anyPayload,
+  ...flagChecks,
+};
+
+/**
+ * The first problem of `value` against `checks` (a field they do not know, or one that fails its
+ * check; with `optional`, absent fields pass), or null when there is none.
+ */
+function findFieldProblem(value: unknown, checks: Readonly<Record<string, FieldCheck>>, optional: boolean): EventValidationError | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return new EventValidationError('event', `expected an object, got ${describeValue(value)}`);
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!Object.hasOwn(checks, key)) return new EventValidationError(key, 'unknown field');
+  }
+  for (const field of Object.keys(checks)) {
+    const given = record[field];
+    if (optional && given === undefined) continue;
+    const problem = checks[field]!(given);
+    if (problem !== null) return new EventValidationError(field, problem);
+  }
+  return null;
+}
 
 /** A constructor that returns the object it is given, so a subclass can stamp a private field on it. */
 class Stamped {
@@ -253,13 +279,6 @@ const validated = new WeakSet<object>();
 /** True when `value` is an event built by {@link createEvent}, unchanged (it is deeply frozen). */
 function isBranded(value: unknown): boolean {
   return EventBrand.has(value);
-}
-
-function toValidationError(error: z.ZodError, prefix = ''): EventValidationError {
-  const issue = error.issues[0]!;
-  const field = prefix + (issue.path.length > 0 ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'event');
-  const problem = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
-  return new EventValidationError(field, problem);
 }
 
 function describeJsonMismatch(value: unknown): string {
@@ -337,7 +356,7 @@ function isDeeplyFrozen(value: unknown): boolean {
 
 const INIT_KEYS = new Set(['eventId', 'priority', 'timestamp', 'source', 'payload', 'requiresAck', 'maxProcessTimeMs', 'canBatch', 'canCollapse', 'canDrop']);
 
-/** A quick structural check of an {@link EventInit}; false sends it through the zod schema. */
+/** A quick structural check of an {@link EventInit}; false sends it through the full field checks. */
 function isWellFormedInit(init: unknown): init is EventInit {
   if (!isPlainRecord(init)) return false;
   for (const key in init) {
@@ -386,19 +405,18 @@ export function createEvent(type: EventType, init: EventInit = {}, scheduler: Sc
   if (!Object.hasOwn(EVENT_PRIORITY_MAP, type)) {
     throw new EventValidationError('eventType', `unknown event type ${JSON.stringify(type)}`);
   }
-  // The hand-written check accepts the common well-formed init without zod's allocations; zod
-  // runs only to name what is wrong (or to confirm an unusual init).
-  let given = init;
+  // The quick check accepts the common well-formed init without allocating; the field checks run
+  // only to name what is wrong (or to confirm an unusual init).
   if (!isWellFormedInit(init)) {
-    const initResult = eventInitSchema.safeParse(init);
-    if (!initResult.success) throw toValidationError(initResult.error);
-    given = initResult.data as EventInit;
+    const problem = findFieldProblem(init, eventInitChecks, true);
+    if (problem !== null) throw problem;
   }
+  const given = init;
   const priority = EVENT_PRIORITY_MAP[type];
   if (given.priority !== undefined) checkPriority(type, given.priority);
   const defaults = PRIORITY_DEFAULTS[priority];
   const event: Event = {
-    eventId: given.eventId ?? randomUUID(),
+    eventId: given.eventId ?? globalThis.crypto.randomUUID(),
     eventType: type,
     priority,
     timestamp: given.timestamp ?? scheduler.now(),
@@ -432,8 +450,8 @@ export function validateEvent(value: unknown): Event {
 /** {@link validateEvent} for anything without the brand: remembered, or checked field by field. */
 function validateForeignEvent(value: unknown): Event {
   if (typeof value === 'object' && value !== null && validated.has(value)) return value as Event;
-  const result = eventSchema.safeParse(value);
-  if (!result.success) throw toValidationError(result.error);
+  const problem = findFieldProblem(value, eventChecks, false);
+  if (problem !== null) throw problem;
   const event = value as Event;
   copyPayload(event.payload);
   checkPriority(event.eventType, event.priority);

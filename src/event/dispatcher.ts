@@ -36,6 +36,7 @@ import { instrument } from '../debug/instrument.js';
 export type { DispatcherTelemetry, DispatcherTelemetryKind } from './telemetry.js';
 import { degradedRecord, laneRecord, snapshotRecords, telemetryWithSnapshot, type DispatcherTelemetry, type DispatcherTelemetryKind } from './telemetry.js';
 import { INSPECT_CUSTOM, inspectSummary } from '../debug/inspect.js';
+import { HandlingWaiters } from './awaiting.js';
 
 /**
  * A consumer of one lane's batches. It may return nothing (done when it returns), a PromiseLike
@@ -215,6 +216,8 @@ export class EventDispatcher {
   private readonly handlers: EventHandler[][] = [[], [], [], []];
   private readonly stats: LaneStats[];
   private readonly waiters = new Map<Event, Waiter>();
+  /** Events awaited by `dispatchAndWait`; consulted only while non-empty. */
+  private readonly handling = new HandlingWaiters();
   private readonly ingestions = new Subscription();
   private safetySubscription: Subscription | null = null;
   private manualLevel: DegradationLevel = DegradationLevel.NORMAL;
@@ -303,6 +306,37 @@ export class EventDispatcher {
     }
     if (this.enqueue(valid) !== OfferOutcome.HELD) return RESOLVED;
     return this.waitForRoom(valid);
+  }
+
+  /**
+   * Routes `event` as {@link dispatch} does and resolves once every handler of the batch that
+   * carried it has succeeded — the in-process twin of a broker acknowledgement, in every lane and
+   * with batching (the whole batch must succeed). Settles from the dispatcher's own callbacks, so it
+   * also settles under a virtual clock once the scheduler has run.
+   *
+   * @throws (rejects) {HandlerFailedError} as soon as a handler of its batch throws, rejects or
+   *   errors (or the batch is given up at the stop timeout), holding the FailureRecord
+   * @throws (rejects) {EventDroppedError} when the event is evicted, collapsed away, sampled out or
+   *   cleared at `stop()` ('shutdown'), holding the DropRecord
+   * @throws (rejects) {EventValidationError} naming the invalid field; nothing else is affected
+   * @throws (rejects) {DispatcherStoppedError} after `stop()`
+   * @throws (rejects) {DispatcherArgumentError} when this very event object is already awaited
+   */
+  dispatchAndWait(event: Event): Promise<void> {
+    if (!this.accepting) return Promise.reject(new DispatcherStoppedError('dispatchAndWait'));
+    let valid: Event;
+    try {
+      valid = validateEvent(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<void>((resolve, reject) => {
+      if (!this.handling.add(valid, { handled: resolve, failed: reject })) {
+        reject(new DispatcherArgumentError('event', 'an event object not already awaited (dispatch a new event)', valid.eventId));
+        return;
+      }
+      this.enqueue(valid);
+    });
   }
 
   /**
@@ -516,6 +550,7 @@ export class EventDispatcher {
 
   private onDrop(record: DropRecord): void {
     this.dropSubject.next(record);
+    if (this.handling.size > 0) this.handling.dropped(record);
     if (record.reason === 'shutdown') {
       const waiter = this.waiters.get(record.event);
       if (waiter !== undefined) {
@@ -660,6 +695,8 @@ export class EventDispatcher {
     stats.budgetBreaches += breaches;
     stats.failed += unacknowledged;
     stats.handled += count - unacknowledged;
+    // A failed batch's awaited events were rejected at its first failure; the rest are handled.
+    if (this.handling.size > 0 && !failed) this.handling.batchHandled(batch);
     if (this.telemetrySubject.observed) {
       if (count > unacknowledged) this.emitTelemetry('handled', priority, count - unacknowledged);
       if (unacknowledged > 0) this.emitTelemetry('failed', priority, unacknowledged);
@@ -688,7 +725,9 @@ export class EventDispatcher {
   }
 
   private recordFailure(priority: EventPriority, batch: readonly Event[], error: unknown): void {
-    this.failureSubject.next(Object.freeze({ priority, batch, error, at: this.scheduler.now() }));
+    const failure: FailureRecord = Object.freeze({ priority, batch, error, at: this.scheduler.now() });
+    this.failureSubject.next(failure);
+    if (this.handling.size > 0) this.handling.batchFailed(failure);
   }
 
   // ── degradation, lifecycle ─────────────────────────────────────────────────────────────────

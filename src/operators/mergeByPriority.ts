@@ -3,7 +3,8 @@
  */
 import { Observable, asyncScheduler, isObservable, type NextObserver, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { EVENT_PRIORITIES, validateEvent, type Event, type EventPriority, type LaneKey } from '../event/contracts.js';
-import { defaultEventConfig, type DeepPartial, type EventConfig, type LaneConfig } from '../event/config.js';
+import type { DeepPartial, EventConfig, LaneConfig } from '../event/config.js';
+import { SHIPPED_LANES } from '../config/shipped.js';
 import type { DropRecord } from '../event/buffer/types.js';
 import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from '../event/merge.js';
 import { createYieldScheduler } from '../event/yield-scheduler.js';
@@ -68,7 +69,7 @@ export interface MergeByPriorityOptions {
 export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorFunction<Event, readonly Event[]> {
   // Only the lanes matter here (no monitoring): each lane's partial over the shipped defaults; the
   // buffer cores validate capacity and sample rate, the merge clamps batch size and concurrency.
-  const defaults = defaultEventConfig().queues;
+  const defaults = SHIPPED_LANES;
   const laneConfig = (key: LaneKey): LaneConfig => ({ ...defaults[key], ...(options.lanes?.[key] as Partial<LaneConfig> | undefined) });
   const scheduler = options.scheduler ?? asyncScheduler;
   const handler = options.handler;

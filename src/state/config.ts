@@ -5,6 +5,7 @@
  * The shipped file is the single source of the defaults; files and partials from code are
  * deep-merged over it, validated, and returned deeply frozen.
  */
+import { SHIPPED_STATE_YAML } from '../config/shipped.js';
 import { createConfigLoader } from '../config/loader.js';
 import {
   fraction,
@@ -104,31 +105,15 @@ const loader = createConfigLoader<StateBlock, StateConfig>({
   rootKey: 'operating_state',
   schema: stateBlockSchema,
   crossCheck: () => [],
-  shippedFile: new URL('../../config/state.yaml', import.meta.url),
+  shipped: { text: SHIPPED_STATE_YAML, file: 'config/state.yaml' },
 });
 
 /**
- * The shipped defaults (`config/state.yaml`), read once on first use, deeply frozen.
- * @throws {ConfigError} when the shipped file is missing or invalid
+ * The shipped defaults (`config/state.yaml`, built into the package), parsed once on first use,
+ * deeply frozen. Reading a file of your own: `loadStateConfig` from `qts-reactive/node`.
  */
 export function defaultStateConfig(): StateConfig {
   return loader.defaults();
-}
-
-/**
- * Reads an operating-state configuration file and deep-merges it over the defaults; no path:
- * the defaults.
- *
- * @example
- * ```ts
- * const config = loadStateConfig('config/state.production.yaml');
- * config.cooldownHours; // as written in the file, or 24
- * ```
- * @param path a file path or `file:` URL of a YAML document with an `operating_state:` block
- * @throws {ConfigError} naming the file, line:column, key path, what was expected and what came
- */
-export function loadStateConfig(path?: string | URL): StateConfig {
-  return loader.load(path);
 }
 
 /**

@@ -32,7 +32,7 @@ import {
   type OperatingStateReducer,
   type StateTelemetry,
 } from './reducer.js';
-import { parseSnapshot } from './store.js';
+import { parseSnapshot } from './snapshot.js';
 
 /** Options of {@link OperatingStateManager}. */
 export interface OperatingStateManagerOptions {

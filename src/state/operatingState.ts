@@ -37,7 +37,7 @@ import {
   type StateTelemetry,
 } from './reducer.js';
 import { parseTransitionMetrics } from './rules.js';
-import { parseSnapshot } from './store.js';
+import { parseSnapshot } from './snapshot.js';
 
 /** The streams that drive the operating state. */
 export interface OperatingStateInputs {

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll } from 'vitest';
-import { main, parseReplayArgs, REPLAY_HELP, UsageError } from '../../src/cli/main.js';
-import { parseSnapshot } from '../../src/state/store.js';
+import { main, parseReplayArgs, REPLAY_HELP, resolveConfigFile, UsageError } from '../../src/cli/main.js';
+import { parseSnapshot } from '../../src/state/snapshot.js';
 
 interface Captured {
   code: number;
@@ -64,16 +64,69 @@ describe('qts-reactive replay --json on the shipped data', () => {
     expect(crash).toBeDefined();
   });
 
-  it('writes no report in --json mode unless asked, and the state file in .state/', () => {
-    expect(existsSync(join(cwd, 'qts-replay-report.html'))).toBe(false);
-    const persisted = JSON.parse(readFileSync(join(cwd, '.state/replay-operating-state.json'), 'utf8')) as unknown;
-    const timeline = JSON.parse(result.stdout) as { to: string }[];
-    expect(parseSnapshot(persisted, 'state file').currentState).toBe(timeline.at(-1)!.to);
+  it('writes no report in --json mode unless asked, and no state file anywhere in the working directory', () => {
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('is the same timeline on a second run (the state file does not leak into the replay)', async () => {
     const again = await run(['replay', '--json'], cwd);
     expect(again.stdout).toBe(result.stdout);
+  });
+});
+
+describe('the state file', () => {
+  it('is written only with --state-file PATH, at PATH', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'qts-cli-'));
+    const { code, stdout } = await run(['replay', '--json', '--state-file', 'state/op.json', '--spx', join(fixtures, 'spx-small.csv'), '--vix', join(fixtures, 'vix-small.csv')], cwd);
+    expect(code).toBe(0);
+    expect(readdirSync(cwd)).toEqual(['state']);
+    const persisted = JSON.parse(readFileSync(join(cwd, 'state/op.json'), 'utf8')) as unknown;
+    const timeline = JSON.parse(stdout) as { to: string }[];
+    expect(parseSnapshot(persisted, 'state file').currentState).toBe(timeline.at(-1)!.to);
+  });
+
+  it('defaults to none, and --no-state-file says so explicitly', () => {
+    expect(parseReplayArgs([])).toMatchObject({ stateFile: null });
+    expect(parseReplayArgs(['--no-state-file'])).toMatchObject({ stateFile: null });
+    expect(parseReplayArgs(['--state-file', 'x.json'])).toMatchObject({ stateFile: 'x.json' });
+  });
+});
+
+describe('the shipped examples by name', () => {
+  it('--event-config replay-small-lanes reads docs/examples/replay-small-lanes.yaml from the package, from any directory', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'qts-cli-'));
+    for (const name of ['replay-small-lanes', 'replay-small-lanes.yaml']) {
+      expect(resolveConfigFile(name, cwd)).toEqual({
+        path: fileURLToPath(new URL('../../docs/examples/replay-small-lanes.yaml', import.meta.url)),
+        shown: 'docs/examples/replay-small-lanes.yaml',
+      });
+    }
+    const { code, stdout, stderr } = await run(['replay', '--no-report', '--intraday', '3000', '--event-config', 'replay-small-lanes', '--spx', join(fixtures, 'spx-small.csv'), '--vix', join(fixtures, 'vix-small.csv')], cwd);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    // P1 holds 200 events in the example (10 000 by default), so the bursts overflow it.
+    expect(stdout).toMatch(/P1 +\d+ +\d+ +[1-9]\d*.*evicted \d+/);
+  });
+
+  it('a file of that name in the working directory comes first', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'qts-cli-'));
+    writeFileSync(join(cwd, 'replay-small-lanes.yaml'), 'event: {}\n');
+    expect(resolveConfigFile('replay-small-lanes.yaml', cwd)).toEqual({ path: join(cwd, 'replay-small-lanes.yaml'), shown: 'replay-small-lanes.yaml' });
+  });
+
+  it('a name that is neither a file nor a shipped example is refused, listing the examples', async () => {
+    const { code, stderr } = await run(['replay', '--no-report', '--event-config', 'tiny-lanes'], fixtures);
+    expect(code).toBe(1);
+    expect(stderr).toBe('qts-reactive replay: tiny-lanes: expected a readable YAML file or the name of a shipped example (replay-small-lanes), got no such file\n');
+  });
+});
+
+describe('qts-reactive --version', () => {
+  it("prints the package's version", async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      expect(await run([flag], fixtures)).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: '' });
+    }
   });
 });
 
@@ -98,6 +151,12 @@ describe('qts-reactive replay (human output)', () => {
     expect(stdout).toContain('2020-01-01 … 2020-01-08, 5 trading days');
     expect(stdout).toContain('target CAGR 10.0%');
     expect(stdout).toContain('index spx-small.csv');
+  });
+
+  it('shows the shipped data files by their name inside the package', async () => {
+    const { code, stdout } = await run(['replay', '--no-report'], mkdtempSync(join(tmpdir(), 'qts-cli-')));
+    expect(code).toBe(0);
+    expect(stdout).toContain('\n  index data/sp500-daily.csv\n  VIX   data/vix-daily.csv\n');
   });
 
   it('--json --report FILE writes the report and says so on stderr, keeping stdout pure JSON', async () => {

@@ -5,11 +5,11 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   defaultEventConfig,
-  loadEventConfig,
   parseEventConfig,
   resolveEventConfig,
   type EventConfig,
 } from '../../src/index.js';
+import { loadEventConfig } from '../../src/node.js';
 import { errorOf, isDeeplyFrozen } from './helpers.js';
 
 /** The design's values (seed section 7) plus the documented extension keys. */

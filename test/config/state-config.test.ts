@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   defaultStateConfig,
-  loadStateConfig,
   parseStateConfig,
   resolveStateConfig,
   type StateConfig,
 } from '../../src/index.js';
+import { loadStateConfig } from '../../src/node.js';
 import { errorOf, isDeeplyFrozen } from './helpers.js';
 
 /** The design's values (seed section 7) plus the documented cycle length. */

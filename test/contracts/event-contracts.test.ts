@@ -177,11 +177,11 @@ describe('createEvent', () => {
     ['an unknown type', () => createEvent('PRICE_TOCK' as EventType), 'eventType', 'eventType: unknown event type "PRICE_TOCK"'],
     ['a priority that contradicts the map', () => createEvent('PRICE_TICK', { priority: 0 }), 'priority', 'priority: PRICE_TICK is routed to P1, got P0'],
     ['a priority that does not exist', () => createEvent('LOG_WRITE', { priority: 7 as EventPriority }), 'priority', 'priority: expected one of 0, 1, 2, 3, got 7'],
-    ['a non-string source', () => createEvent('LOG_WRITE', { source: 5 as unknown as string }), 'source', 'source: Invalid input: expected string, received number'],
-    ['an empty eventId', () => createEvent('LOG_WRITE', { eventId: '' }), 'eventId', 'eventId: Too small: expected string to have >=1 characters'],
-    ['a NaN timestamp', () => createEvent('LOG_WRITE', { timestamp: Number.NaN }), 'timestamp', 'timestamp: Invalid input: expected number, received NaN'],
-    ['a negative latency budget', () => createEvent('LOG_WRITE', { maxProcessTimeMs: -1 }), 'maxProcessTimeMs', 'maxProcessTimeMs: Too small: expected number to be >=0'],
-    ['a non-boolean flag', () => createEvent('LOG_WRITE', { canDrop: 'no' as unknown as boolean }), 'canDrop', 'canDrop: Invalid input: expected boolean, received string'],
+    ['a non-string source', () => createEvent('LOG_WRITE', { source: 5 as unknown as string }), 'source', 'source: expected a string, got 5'],
+    ['an empty eventId', () => createEvent('LOG_WRITE', { eventId: '' }), 'eventId', 'eventId: expected a non-empty string, got ""'],
+    ['a NaN timestamp', () => createEvent('LOG_WRITE', { timestamp: Number.NaN }), 'timestamp', 'timestamp: expected a finite number of epoch milliseconds, got NaN'],
+    ['a negative latency budget', () => createEvent('LOG_WRITE', { maxProcessTimeMs: -1 }), 'maxProcessTimeMs', 'maxProcessTimeMs: expected a whole number of milliseconds ≥ 0, got -1'],
+    ['a non-boolean flag', () => createEvent('LOG_WRITE', { canDrop: 'no' as unknown as boolean }), 'canDrop', 'canDrop: expected a boolean, got "no"'],
     ['an unknown field', () => createEvent('LOG_WRITE', { colour: 'red' } as never), 'colour', 'colour: unknown field'],
     ['a list as payload', () => createEvent('LOG_WRITE', { payload: [1] as never }), 'payload', 'payload: expected a plain object, got a list'],
     ['a nested NaN in the payload', () => createEvent('LOG_WRITE', { payload: { a: { b: [1, Number.NaN] } } }), 'payload.a.b.1', 'payload.a.b.1: expected a finite number, got NaN'],
@@ -248,8 +248,8 @@ describe('validateEvent', () => {
   });
 
   it.each([
-    ['not an object', null, 'event: Invalid input: expected object, received null'],
-    ['a missing field', { ...plain(), eventId: undefined }, 'eventId: Invalid input: expected string, received undefined'],
+    ['not an object', null, 'event: expected an object, got null'],
+    ['a missing field', { ...plain(), eventId: undefined }, 'eventId: expected a non-empty string, got nothing'],
     ['an unknown type', { ...plain(), eventType: 'ORDER_LOST' }, 'eventType: unknown event type "ORDER_LOST"'],
     ['a contradicting priority', { ...plain(), priority: 1 }, 'priority: ORDER_REJECTED is routed to P0, got P1'],
     ['an extra field', { ...plain(), extra: 1 }, 'extra: unknown field'],

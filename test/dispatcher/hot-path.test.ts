@@ -36,8 +36,8 @@ describe('created events: the fast validity check does not travel to copies', ()
     const fill = ev('FILL_CONFIRMED');
     const copies: [unknown, string][] = [
       [{ ...fill, priority: 3 }, 'priority: FILL_CONFIRMED is routed to P0, got P3'],
-      [{ ...fill, canDrop: 'no' }, 'canDrop: Invalid input: expected boolean, received string'],
-      [Object.assign({}, fill, { maxProcessTimeMs: -1 }), 'maxProcessTimeMs: Too small: expected number to be >=0'],
+      [{ ...fill, canDrop: 'no' }, 'canDrop: expected a boolean, got "no"'],
+      [Object.assign({}, fill, { maxProcessTimeMs: -1 }), 'maxProcessTimeMs: expected a whole number of milliseconds ≥ 0, got -1'],
     ];
     for (const [copy, message] of copies) {
       expect((await rejection(d.dispatch(copy as Event))).message).toBe(message);

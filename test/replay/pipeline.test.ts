@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { parseEventConfig } from '../../src/event/config.js';
 import { OperatingStateManager } from '../../src/state/manager.js';
 import type { StateTransition } from '../../src/state/contracts.js';
-import { snapshotFromJson } from '../../src/state/store.js';
+import { snapshotFromJson } from '../../src/state/snapshot.js';
 import { cycleTimeMs } from '../../src/replay/events.js';
 import { deriveMetrics, joinDailySeries } from '../../src/replay/metrics.js';
 import { createSystemPipeline, replayEventConfig } from '../../src/replay/pipeline.js';

@@ -6,10 +6,8 @@ import { renderReport } from '../../src/replay/report.js';
 import { createSystemPipeline } from '../../src/replay/pipeline.js';
 import { runReplay, toTimeline, type ReplayResult } from '../../src/replay/run.js';
 import { shippedSeries } from './helpers.js';
+import { CHROMIUM_ARGS, resolveChromium } from '../browser/chromium.js';
 
-// Debian's chromium (`apt-get install chromium`; .ci/run installs it when missing).
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const artifacts = new URL('../../test-artifacts/', import.meta.url);
 
 describe('the HTML report in headless Chromium', () => {
@@ -23,8 +21,15 @@ describe('the HTML report in headless Chromium', () => {
     const file = new URL('replay-report.html', artifacts);
     writeFileSync(file, renderReport(result, { generatedBy: 'qts-reactive replay' }));
     reportUrl = pathToFileURL(fileURLToPath(file)).href;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  });
+    const resolved = await resolveChromium();
+    const launchStarted = performance.now();
+    // Playwright gives every launch a fresh temporary profile (user data dir).
+    browser = await chromium.launch({ executablePath: resolved.executablePath, args: [...CHROMIUM_ARGS] });
+    const launchMs = performance.now() - launchStarted;
+    console.log(
+      `chromium from ${resolved.source}: ${resolved.unpackMs > 0 ? `unpacked in ${resolved.unpackMs.toFixed(0)} ms, ` : 'already unpacked, '}launched in ${launchMs.toFixed(0)} ms (${resolved.executablePath})`,
+    );
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();

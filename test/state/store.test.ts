@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   InMemoryStateStore,
-  JsonFileStateStore,
   OperatingStateManager,
   SnapshotError,
   snapshotFromJson,
   snapshotToJson,
-  type StateFileSystem,
   type StateTransition,
 } from '../../src/index.js';
+import { JsonFileStateStore, type StateFileSystem } from '../../src/node.js';
 import { Clock, DAY, HOUR, override, STRESS } from './fixtures.js';
 
 function managerIn(clock: Clock, initial?: Parameters<typeof snapshotToJson>[0]) {
