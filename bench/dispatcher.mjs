@@ -6,8 +6,8 @@
 //   W2  200 000 P3 enqueued at once, 2 µs busy handler, one P0 every 1 ms from a timer →
 //       P0 arrival-to-handled p50 / p99 / max (arrival = the timer callback, before enqueue).
 //   MEM P3 floods of 1 000 000 and 10 000 000 events into qts-reactive → peak heap.
-//   COST W1 for qts-reactive alone and with a Prometheus collector attached and scraped every
-//       50 ms, rounds interleaved → the ratio (`--collector-only` runs just this part).
+//   COST W1 for qts-reactive alone and with a Prometheus collector attached, scraped every 1 s and
+//       every 50 ms, rounds interleaved → the ratios (`--collector-only` runs just this part).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -15,23 +15,38 @@ import os from 'node:os';
 const self = fileURLToPath(import.meta.url);
 const argv = process.argv.slice(2);
 
-/** COST: W1 with and without a Prometheus collector, in alternating child processes. */
+/**
+ * COST: W1 without a collector, with one scraped every second, and with one scraped every 50 ms,
+ * in child processes run back to back per round. Each round's runs are compared with its own
+ * plain run (the median of those ratios), by wall-clock rate and by rate per CPU second of the
+ * process, which a busy shared machine disturbs less.
+ */
 function collectorCost() {
   const costRounds = Math.max(rounds, 5);
+  const variants = [
+    ['qts-reactive + collector, scraped every 1 s', 'qts-reactive+prometheus@1000'],
+    ['qts-reactive + collector, scraped every 50 ms', 'qts-reactive+prometheus@50'],
+  ];
   const plain = [];
-  const collected = [];
+  const runs = variants.map(() => []);
   for (let r = 0; r < costRounds; r++) {
     plain.push(child('w1', 'qts-reactive', 1_000_000));
-    collected.push(child('w1', 'qts-reactive+prometheus', 1_000_000));
+    variants.forEach(([, contender], i) => runs[i].push(child('w1', contender, 1_000_000)));
   }
-  const a = median(plain.map((x) => x.rate));
-  const b = median(collected.map((x) => x.rate));
-  console.log(`\nCOST: W1 (1 000 000 events) without and with a Prometheus collector scraped every 50 ms, ${costRounds} interleaved rounds (medians)`);
-  console.log(`qts-reactive                       | ${Math.round(a).toLocaleString('en').padStart(11)} events/s | runs ${plain.map((x) => Math.round(x.rate / 1000)).join(' ')} k/s`);
-  console.log(
-    `qts-reactive + collectDispatcherMetrics | ${Math.round(b).toLocaleString('en').padStart(11)} events/s | runs ${collected.map((x) => Math.round(x.rate / 1000)).join(' ')} k/s | scrapes per run ≈ ${median(collected.map((x) => x.scrapes))}, ${median(collected.map((x) => x.scrapeMs)).toFixed(2)} ms each (median)`,
-  );
-  console.log(`with / without = ${(b / a).toFixed(3)} (${((b / a - 1) * 100).toFixed(1)} %)`);
+  const k = (x) => Math.round(x / 1000);
+  console.log(`\nCOST: W1 (1 000 000 events) with and without a Prometheus collector (collectDispatcherMetrics), ${costRounds} rounds (medians)`);
+  console.log('contender                                     | wall events/s | per CPU-second | wall ratio | CPU ratio | scrapes/run, ms each | runs, wall k/s');
+  const row = (label, list) => {
+    const ratio = (key) => median(list.map((x, i) => x[key] / plain[i][key]));
+    const scrapeMs = median(list.map((x) => x.scrapeMs ?? NaN));
+    const scrapes = list[0].scrapes === undefined ? '' : `${median(list.map((x) => x.scrapes))}, ${Number.isFinite(scrapeMs) ? scrapeMs.toFixed(2) : '—'} ms`;
+    console.log(
+      `${label.padEnd(45)} | ${Math.round(median(list.map((x) => x.rate))).toLocaleString('en').padStart(13)} | ${Math.round(median(list.map((x) => x.cpuRate))).toLocaleString('en').padStart(14)} | ` +
+        `${ratio('rate').toFixed(3).padStart(10)} | ${ratio('cpuRate').toFixed(3).padStart(9)} | ${scrapes.padStart(20)} | ${list.map((x) => k(x.rate)).join(' ')}`,
+    );
+  };
+  row('qts-reactive', plain);
+  variants.forEach(([label], i) => row(label, runs[i]));
 }
 
 // ── orchestration ────────────────────────────────────────────────────────────────────────────
@@ -104,6 +119,7 @@ for (const n of [1_000_000, 10_000_000]) {
   console.log(`${n.toLocaleString('en').padStart(10)} events | peak +${(r.peakBytes / 1048576).toFixed(1)} MiB | handled ${r.handled} | dropped ${r.dropped} | queued at end ${r.queued}`);
 }
 
+collectorCost();
 }
 
 // ── children ─────────────────────────────────────────────────────────────────────────────────
@@ -194,7 +210,9 @@ async function createContender(name, onEvent, config = {}) {
   const d = new EventDispatcher(config);
   for (const p of [0, 1, 2, 3]) d.registerHandler(p, (batch) => { for (let i = 0; i < batch.length; i++) onEvent(batch[i]); });
   await d.start();
-  if (name === 'qts-reactive+prometheus') {
+  if (name.startsWith('qts-reactive+prometheus@')) {
+    // Scraped every N ms of wall time (Prometheus' default interval is 15 000).
+    const intervalMs = Number(name.slice(name.indexOf('@') + 1));
     const { Registry } = await import('prom-client');
     const { collectDispatcherMetrics } = await import('../dist/prometheus/index.js');
     const registry = new Registry();
@@ -206,7 +224,7 @@ async function createContender(name, onEvent, config = {}) {
         scraper.scrapes++;
         scraper.ms.push(performance.now() - start);
       });
-    }, 50).unref();
+    }, intervalMs).unref();
     return { put: (e) => void d.dispatch(e), dispatcher: d, scraper };
   }
   // dispatch() is the imperative entry; it returns a shared resolved promise unless a P0 must wait.
@@ -252,9 +270,12 @@ async function w1Child(name, total) {
   const coldMs = await run(warmup);
   global.gc?.();
   const scrapesBefore = scraper?.scrapes ?? 0;
+  const cpuBefore = process.cpuUsage();
   const elapsedMs = await run(total);
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const scrapeMs = scraper === undefined ? [] : scraper.ms.slice(scraper.ms.length - (scraper.scrapes - scrapesBefore));
-  return { rate: total / (elapsedMs / 1000), coldRate: warmup / (coldMs / 1000), handled, scrapes: (scraper?.scrapes ?? 0) - scrapesBefore, scrapeMs: median(scrapeMs) };
+  return { rate: total / (elapsedMs / 1000), cpuRate: total / (cpuMs / 1000), coldRate: warmup / (coldMs / 1000), handled, scrapes: scraper === undefined ? undefined : scraper.scrapes - scrapesBefore, scrapeMs: median(scrapeMs) };
 }
 
 /**

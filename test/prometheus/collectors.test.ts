@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
-import { Subject, VirtualAction, VirtualTimeScheduler, timer } from 'rxjs';
+import { describe, it, expect, vi } from 'vitest';
+import { Observable, Subject, VirtualAction, VirtualTimeScheduler, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { Registry } from 'prom-client';
 import { createEvent, type Event, type EventType } from '../../src/event/contracts.js';
@@ -61,6 +61,26 @@ describe('collectDispatcherMetrics', () => {
     expect(valueOf(x, 'qts_lane_alert_level', { lane: 'P1', kind: 'backpressure' })).toBe(1);
     expect(valueOf(x, 'qts_lane_alert_level', { lane: 'P0', kind: 'latency' })).toBe(2);
     expect(valueOf(x, 'qts_lane_alert_level', { lane: 'P2', kind: 'latency' })).toBe(0);
+  });
+
+  it('reads the dispatcher only when scraped, once per scrape, and subscribes to none of its streams', async () => {
+    const scheduler = virtual();
+    const dispatcher = new EventDispatcher({ queues: { p1: { batchTimeoutMs: 0 } } }, { scheduler });
+    dispatcher.registerHandler(1, () => undefined);
+    const samples = vi.spyOn(dispatcher, 'sampleMetrics');
+    const subscribe = vi.spyOn(Observable.prototype, 'subscribe');
+    const registry = new Registry();
+    collectDispatcherMetrics(dispatcher, { registry });
+    expect(subscribe).not.toHaveBeenCalled();
+    subscribe.mockRestore();
+    await dispatcher.start();
+    for (let i = 0; i < 1000; i++) void dispatcher.dispatch(ev('PRICE_TICK'));
+    scheduler.flush();
+    expect(samples).not.toHaveBeenCalled();
+    await registry.metrics();
+    expect(samples).toHaveBeenCalledTimes(1);
+    await registry.metrics();
+    expect(samples).toHaveBeenCalledTimes(2);
   });
 
   it('has a handler latency histogram in seconds whose buckets are the lane budgets, cumulative across scrapes', async () => {
