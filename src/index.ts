@@ -6,6 +6,14 @@
 
 // Event priority: contracts and configuration
 export * from './event/contracts.js';
+export {
+  registerEventType,
+  registerEventTypes,
+  registeredEventType,
+  EventTypeError,
+  type EventTypeOptions,
+  type RegisteredEventType,
+} from './event/event-types.js';
 export * from './event/config.js';
 export { ConfigError, type ConfigErrorInit } from './config/errors.js';
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ConfigError, describeValue } from './errors.js';
 import { nearestKey, snakeToCamel } from './keys.js';
 import { camelizeKeys, deepFreeze, deepMerge, isPlainRecord } from './merge.js';
-import { expectedOf, schemaAt, shapeOf, type AnySchema } from './schema.js';
+import { expectedOf, recordValuesOf, schemaAt, shapeOf, type AnySchema } from './schema.js';
 import { parseYaml, type SourcePosition } from './yaml.js';
 
 /** One problem found by a cross-field check: the full snake_case key path, what was expected and what came. */
@@ -167,6 +167,11 @@ export function createConfigLoader<Block, Config>(spec: ConfigSpec<Block>): Conf
   /** camelCase keys of a partial from code → the schema's snake_case keys; unknown keys are errors. */
   function toSnakeCase(value: unknown, schema: AnySchema, path: readonly string[]): unknown {
     const shape = shapeOf(schema);
+    const values = shape === undefined ? recordValuesOf(schema) : undefined;
+    if (values !== undefined && isPlainRecord(value)) {
+      // A free-keyed mapping (e.g. event_types): its keys are names, kept as written.
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toSnakeCase(inner, values, [...path, key])]));
+    }
     if (shape === undefined || !isPlainRecord(value)) return value;
     const byCamelKey = new Map(Object.keys(shape).map((key) => [snakeToCamel(key), key]));
     const out: Record<string, unknown> = {};

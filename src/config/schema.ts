@@ -13,6 +13,7 @@ interface WrapperDef {
   readonly innerType?: AnySchema;
   readonly in?: AnySchema;
   readonly shape?: Readonly<Record<string, AnySchema>>;
+  readonly valueType?: AnySchema;
 }
 
 function defOf(schema: AnySchema): WrapperDef {
@@ -36,11 +37,25 @@ export function shapeOf(schema: AnySchema): Readonly<Record<string, AnySchema>> 
   return undefined;
 }
 
+/** The schema of every value of the record (free-keyed mapping) schema `schema` wraps, or undefined when it is not one. */
+export function recordValuesOf(schema: AnySchema): AnySchema | undefined {
+  for (let current: AnySchema | undefined = schema; current !== undefined; current = innerOf(current)) {
+    const def = defOf(current);
+    if (def.type === 'record') return def.valueType;
+  }
+  return undefined;
+}
+
 /** The schema of the value at `path` under `root`, or undefined when `path` is not a known key path. */
 export function schemaAt(root: AnySchema, path: readonly PropertyKey[]): AnySchema | undefined {
   let schema: AnySchema = root;
   for (const segment of path) {
     const shape = shapeOf(schema);
+    const values = shape === undefined ? recordValuesOf(schema) : undefined;
+    if (values !== undefined && typeof segment === 'string') {
+      schema = values;
+      continue;
+    }
     if (shape === undefined || typeof segment !== 'string' || !Object.hasOwn(shape, segment)) return undefined;
     schema = shape[segment]!;
   }

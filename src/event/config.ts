@@ -7,6 +7,7 @@
 import { SHIPPED_EVENT_YAML } from '../config/shipped.js';
 import { createConfigLoader, type CrossFieldProblem } from '../config/loader.js';
 import {
+  nonNegativeInteger,
   nonNegativeNumber,
   oneOf,
   positiveFraction,
@@ -14,7 +15,9 @@ import {
   positiveNumber,
   section,
 } from '../config/schema.js';
+import { z } from 'zod';
 import { LANE_KEYS, OverflowPolicy } from './contracts.js';
+import { isUserEventTypeName, type EventTypeOptions } from './event-types.js';
 
 /** Warning and critical thresholds of one alert. */
 export interface AlertThresholds {
@@ -74,6 +77,11 @@ export interface EventConfig {
   readonly monitoring: MonitoringConfig;
   /** How long stop() drains P1–P3 before reporting the rest as 'shutdown' drops. */
   readonly stopTimeoutMs: number;
+  /**
+   * Users' own event types (the `event_types:` block): name → lane and per-event defaults. A
+   * dispatcher built with this configuration registers them (see `registerEventType`).
+   */
+  readonly eventTypes: Readonly<Record<string, EventTypeOptions>>;
 }
 
 /** A recursively optional view of `T`, as accepted by constructors and loaders. */
@@ -115,7 +123,21 @@ const eventBlockSchema = section({
     }),
   }),
   stop_timeout_ms: nonNegativeNumber('milliseconds'),
+  event_types: z
+    .record(z.string(), section({
+      priority: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).describe('an EventPriority (0, 1, 2 or 3)'),
+      requires_ack: flag().optional(),
+      max_process_time_ms: nonNegativeInteger().optional(),
+      can_batch: flag().optional(),
+      can_collapse: flag().optional(),
+      can_drop: flag().optional(),
+    }))
+    .describe('a mapping from event type names to {priority, requires_ack, max_process_time_ms, can_batch, can_collapse, can_drop}'),
 });
+
+function flag() {
+  return z.boolean().describe('true or false');
+}
 
 type EventBlock = ReturnType<typeof eventBlockSchema.parse>;
 type Thresholds = { readonly warning: number; readonly critical: number };
@@ -154,6 +176,12 @@ function checkEventBlock(block: EventBlock): CrossFieldProblem[] {
   }
   for (const lane of ['p1', 'p2'] as const) {
     problems.push(...warningBelowCritical(['event', 'monitoring', 'backpressure', lane], block.monitoring.backpressure[lane]));
+  }
+  for (const name of Object.keys(block.event_types)) {
+    if (isUserEventTypeName(name)) continue;
+    problems.push([
+      { path: ['event', 'event_types', name], expected: 'an UPPER_SNAKE_CASE name that is not a built-in event type', received: JSON.stringify(name) },
+    ]);
   }
   return problems;
 }

@@ -7,6 +7,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { describeValue } from '../config/errors.js';
 import { deepFreeze, isPlainRecord } from '../config/merge.js';
+import { registeredEventType } from './event-types.js';
 
 /** Priority lanes, highest first. The number is the lane index. */
 export const EventPriority = {
@@ -128,15 +129,50 @@ export type JsonValue = string | number | boolean | null | readonly JsonValue[] 
 /** An event payload: a plain JSON-like record. */
 export type EventPayload = { readonly [key: string]: JsonValue };
 
-/** A routed event. Created frozen (payload included) by {@link createEvent}. */
-export interface Event {
+/**
+ * The event types and their payloads, for the type system. The 23 seed types carry any JSON-like
+ * record; add your own by declaration merging (and register them at run time with
+ * `registerEventType` or an `event_types:` block in event.yaml):
+ *
+ * ```ts
+ * declare module 'qts-reactive' {
+ *   interface EventTypeRegistry {
+ *     MY_SIGNAL: { score: number };
+ *   }
+ * }
+ * createEvent('MY_SIGNAL', { payload: { score: 1 } }); // typechecks; { score: 'x' } does not
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the extension point users merge into
+export interface EventTypeRegistry extends Record<EventType, EventPayload> {}
+
+/** Every event type name the type system knows: the seed's and those merged into {@link EventTypeRegistry}. */
+export type EventTypeName = keyof EventTypeRegistry & string;
+
+/**
+ * The payload type of an event of type `K`: the registered payload for one type (or a few), and the
+ * general JSON-like record for the seed types and for "any type" (`QtsEvent` without argument),
+ * so reading a payload through the general `QtsEvent` never depends on which types are registered.
+ * Declare registered payloads as type literals (`{ score: number }`), so they stay assignable to it.
+ */
+export type EventPayloadOf<K extends EventTypeName> = EventTypeName extends K ? EventPayload : K extends EventType ? EventPayload : EventTypeRegistry[K];
+
+/** What `createEvent` accepts as the payload of type `K`: any record for a seed type, the registered type otherwise. */
+export type EventPayloadInit<K extends EventTypeName> = K extends EventType ? Record<string, unknown> : EventTypeRegistry[K];
+
+/**
+ * A routed event (named so that it never clashes with the global DOM/Node `Event`). Created
+ * frozen (payload included) by {@link createEvent}; `K` narrows its type and, through `P`
+ * (derived from `K`; not meant to be given), its payload.
+ */
+export interface QtsEvent<K extends EventTypeName = EventTypeName, P = EventPayloadOf<K>> {
   readonly eventId: string;
-  readonly eventType: EventType;
+  readonly eventType: K;
   readonly priority: EventPriority;
   /** Epoch milliseconds from the creating scheduler's clock. */
   readonly timestamp: number;
   readonly source: string;
-  readonly payload: EventPayload;
+  readonly payload: P;
   /** Counts as handled only when every handler of its lane succeeded; otherwise a failure record. */
   readonly requiresAck: boolean;
   /** Latency budget in ms; 0 means best effort. */
@@ -147,14 +183,17 @@ export interface Event {
   readonly canDrop: boolean;
 }
 
+/** The library's event: {@link QtsEvent} under its earlier name, kept working. */
+export type Event = QtsEvent;
+
 /** The optional fields of {@link createEvent}; everything else comes from defaults. */
-export interface EventInit {
+export interface EventInit<K extends EventTypeName = EventTypeName> {
   eventId?: string;
-  /** Must equal `EVENT_PRIORITY_MAP[type]` when given. */
+  /** Must equal the type's lane (`EVENT_PRIORITY_MAP[type]`, or its registration) when given. */
   priority?: EventPriority;
   timestamp?: number;
   source?: string;
-  payload?: Record<string, unknown>;
+  payload?: EventPayloadInit<K>;
   requiresAck?: boolean;
   maxProcessTimeMs?: number;
   canBatch?: boolean;
@@ -198,7 +237,11 @@ const isBoolean = expecting('a boolean', (v) => typeof v === 'boolean');
 const isTimestamp = expecting('a finite number of epoch milliseconds', (v) => typeof v === 'number' && Number.isFinite(v));
 const isBudget = expecting('a whole number of milliseconds ≥ 0', (v) => Number.isInteger(v) && (v as number) >= 0);
 const isPriority = expecting('one of 0, 1, 2, 3', (v) => v === 0 || v === 1 || v === 2 || v === 3);
-const isEventType: FieldCheck = (v) => (typeof v === 'string' && Object.hasOwn(EVENT_PRIORITY_MAP, v) ? null : `unknown event type ${describeValue(v)}`);
+/** The lane of a seed or registered event type, or undefined for an unknown name. */
+function laneOfType(type: string): EventPriority | undefined {
+  return Object.hasOwn(EVENT_PRIORITY_MAP, type) ? EVENT_PRIORITY_MAP[type as EventType] : registeredEventType(type)?.priority;
+}
+const isEventType: FieldCheck = (v) => (typeof v === 'string' && laneOfType(v) !== undefined ? null : `unknown event type ${describeValue(v)}`);
 // The payload is checked (and copied) by copyPayload, which names the exact offending path.
 const anyPayload: FieldCheck = () => null;
 const flagChecks: Readonly<Record<string, FieldCheck>> = {
@@ -376,8 +419,8 @@ function isWellFormedInit(init: unknown): init is EventInit {
   );
 }
 
-function checkPriority(type: EventType, priority: EventPriority): void {
-  const expected = EVENT_PRIORITY_MAP[type];
+function checkPriority(type: string, priority: EventPriority): void {
+  const expected = laneOfType(type);
   if (priority !== expected) {
     throw new EventValidationError('priority', `${type} is routed to P${expected}, got P${priority}`);
   }
@@ -396,14 +439,22 @@ function checkPriority(type: EventType, priority: EventPriority): void {
  * fill.priority;  // 0
  * fill.canDrop;   // false
  * ```
- * @param type one of the 23 {@link EventType} names
+ * @param type one of the 23 {@link EventType} names, or a type registered with `registerEventType`
  * @param init optional fields; a `priority` that contradicts the map is rejected
  * @param scheduler the clock for the timestamp (default `asyncScheduler`)
  * @throws {EventValidationError} naming the field that is wrong
  */
-export function createEvent(type: EventType, init: EventInit = {}, scheduler: SchedulerLike = asyncScheduler): Event {
-  if (!Object.hasOwn(EVENT_PRIORITY_MAP, type)) {
-    throw new EventValidationError('eventType', `unknown event type ${JSON.stringify(type)}`);
+export function createEvent<K extends EventTypeName>(type: K, init: EventInit<K> = {}, scheduler: SchedulerLike = asyncScheduler): QtsEvent<K> {
+  let priority: EventPriority;
+  let defaults: Readonly<EventFlags>;
+  if (Object.hasOwn(EVENT_PRIORITY_MAP, type)) {
+    priority = EVENT_PRIORITY_MAP[type as EventType];
+    defaults = PRIORITY_DEFAULTS[priority];
+  } else {
+    const registration = typeof type === 'string' ? registeredEventType(type) : undefined;
+    if (registration === undefined) throw new EventValidationError('eventType', `unknown event type ${JSON.stringify(type)}`);
+    priority = registration.priority;
+    defaults = registration.defaults;
   }
   // The quick check accepts the common well-formed init without allocating; the field checks run
   // only to name what is wrong (or to confirm an unusual init).
@@ -412,9 +463,7 @@ export function createEvent(type: EventType, init: EventInit = {}, scheduler: Sc
     if (problem !== null) throw problem;
   }
   const given = init;
-  const priority = EVENT_PRIORITY_MAP[type];
   if (given.priority !== undefined) checkPriority(type, given.priority);
-  const defaults = PRIORITY_DEFAULTS[priority];
   const event: Event = {
     eventId: given.eventId ?? globalThis.crypto.randomUUID(),
     eventType: type,
@@ -431,7 +480,7 @@ export function createEvent(type: EventType, init: EventInit = {}, scheduler: Sc
   // Branded before freezing; a private field, so deepFreeze, JSON, spread and inspectors never see it.
   new EventBrand(event);
   deepFreeze(event);
-  return event;
+  return event as QtsEvent<K>;
 }
 
 /**

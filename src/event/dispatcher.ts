@@ -37,6 +37,7 @@ export type { DispatcherTelemetry, DispatcherTelemetryKind } from './telemetry.j
 import { degradedRecord, laneRecord, snapshotRecords, telemetryWithSnapshot, type DispatcherTelemetry, type DispatcherTelemetryKind } from './telemetry.js';
 import { INSPECT_CUSTOM, inspectSummary } from '../debug/inspect.js';
 import { HandlingWaiters } from './awaiting.js';
+import { registerEventTypes } from './event-types.js';
 
 /**
  * A consumer of one lane's batches. It may return nothing (done when it returns), a PromiseLike
@@ -239,11 +240,14 @@ export class EventDispatcher {
   private readonly unsettled = new Set<PendingBatch>();
 
   /**
-   * @param config a partial configuration, deep-merged over the shipped defaults
+   * @param config a partial configuration, deep-merged over the shipped defaults; its `eventTypes` are registered
+   * @throws {ConfigError} for an invalid configuration
+   * @throws {EventTypeError} when one of its `eventTypes` contradicts an earlier registration
    * @param options scheduler, safety stream and tuning
    */
   constructor(config: DeepPartial<EventConfig> = {}, options: EventDispatcherOptions = {}) {
     this.config = resolveEventConfig(config);
+    registerEventTypes(this.config.eventTypes);
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.safety$ = options.safety$;
     const onDrop = (record: DropRecord): void => this.onDrop(record);

@@ -24,7 +24,7 @@ import { EVENT_PRIORITIES, LANE_KEYS, type Event, type EventPriority, type LaneK
 import type { LaneConfig } from './config.js';
 import { createLaneBuffer } from './buffer/index.js';
 import { RingLaneBuffer, takeBatch } from './buffer/base.js';
-import { OfferOutcome, type DropRecord, type LaneBuffer } from './buffer/types.js';
+import { OfferOutcome, type DropRecord, type LaneBuffer, type SinkFailure } from './buffer/types.js';
 import type { YieldScheduler } from './yield-scheduler.js';
 
 /** How many delivered events pass between two clock reads inside a slice. */
@@ -49,9 +49,15 @@ export interface MergeLaneSettings {
 
 /** What {@link mergeLanesFromConfig} needs besides the lane configuration. */
 export interface MergeLaneSinks {
-  readonly collapseKey?: ((event: Event) => string) | undefined;
+  readonly collapseKey?: ((event: Event) => unknown) | undefined;
   readonly onDrop?: ((record: DropRecord) => void) | undefined;
   readonly onRelease?: ((event: Event) => void) | undefined;
+  /** For items that are not events (the generic merge): which may be dropped (see `LaneBufferOptions.canDrop`). */
+  readonly canDrop?: ((event: Event) => boolean) | undefined;
+  /** For items that are not events: which may collapse (see `CollapseLaneBufferOptions.canCollapse`). */
+  readonly canCollapse?: ((event: Event) => boolean) | undefined;
+  /** A sink, `canDrop` or the collapse key threw (see `LaneBufferSinks.onError`). */
+  readonly onError?: ((error: unknown, failure: SinkFailure) => void) | undefined;
 }
 
 /**
@@ -70,6 +76,9 @@ export function mergeLanesFromConfig(laneConfig: (key: LaneKey) => LaneConfig, s
         ...(sinks.collapseKey !== undefined ? { collapseKey: sinks.collapseKey } : {}),
         ...(sinks.onDrop !== undefined ? { onDrop: sinks.onDrop } : {}),
         ...(sinks.onRelease !== undefined ? { onRelease: sinks.onRelease } : {}),
+        ...(sinks.canDrop !== undefined ? { canDrop: sinks.canDrop } : {}),
+        ...(sinks.canCollapse !== undefined ? { canCollapse: sinks.canCollapse } : {}),
+        ...(sinks.onError !== undefined ? { onError: sinks.onError } : {}),
       }),
       batchSize: lane.batchSize,
       batchTimeoutMs: lane.batchTimeoutMs,
@@ -208,10 +217,15 @@ export class PriorityMerge {
 
   /** Offers `event` to its lane (its priority must be valid) and schedules a drain slice if one can run. */
   offer(event: Event): OfferOutcome {
-    const lane = this.lanes[event.priority]!;
+    return this.offerTo(event, event.priority);
+  }
+
+  /** Offers `event` to lane `priority` (the generic merge's entry, also for items that are not events). */
+  offerTo(event: Event, priority: EventPriority): OfferOutcome {
+    const lane = this.lanes[priority]!;
     const now = this.offerTime ?? this.scheduler.now();
     const outcome = lane.buffer.offer(event, now);
-    if (!event.canBatch && outcome !== OfferOutcome.REJECTED) lane.unbatchable++;
+    if (event.canBatch === false && outcome !== OfferOutcome.REJECTED) lane.unbatchable++;
     if (!this.drainScheduled && outcome !== OfferOutcome.REJECTED && !lane.paused && lane.inFlight < lane.concurrency) {
       this.scheduleDrain();
     }
@@ -416,11 +430,11 @@ export class PriorityMerge {
         const event = buffer.poll(now)!;
         batch[count] = event;
         enqueuedAt[count++] = buffer.lastPolledEnqueuedAt;
-        if (!event.canBatch || count === planned) break;
+        if (event.canBatch === false || count === planned) break;
         if (lookAhead && buffer.peek()?.canBatch === false) break;
       }
     }
-    if (!batch[count - 1]!.canBatch && lane.unbatchable > 0) lane.unbatchable--;
+    if (batch[count - 1]!.canBatch === false && lane.unbatchable > 0) lane.unbatchable--;
     if (count < planned) batch.length = count;
     if (lane.unbatchable > 0 && buffer.size === 0 && buffer.heldCount === 0) lane.unbatchable = 0;
     lane.lastTurnAt = now;

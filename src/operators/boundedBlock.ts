@@ -7,7 +7,7 @@ import { BlockLaneBuffer } from '../event/buffer/block.js';
 import { bufferOnDemand, type OnDemandOptions } from './internal/bufferOnDemand.js';
 
 /** Options of {@link boundedBlock}. */
-export type BoundedBlockOptions = OnDemandOptions;
+export type BoundedBlockOptions<T = Event> = OnDemandOptions<T>;
 
 /**
  * Buffers events and emits one per `ready` notification, never dropping any: beyond `capacity`,
@@ -37,10 +37,12 @@ export type BoundedBlockOptions = OnDemandOptions;
  * ready.next();
  * ```
  *
- * @param options `capacity` (a positive integer), `ready`, and optionally `name`, `onDrop`, `onError`, `scheduler`
+ * Generic: `T` is inferred from the source (your own type or the library's event).
+ *
+ * @param options `capacity` (a positive integer), `ready`, and optionally `canDrop` (unused: nothing is dropped), `name`, `onDrop`, `onError`, `scheduler`
  * @return an operator emitting every event in arrival order, one per demand
  * @throws {LaneConfigError} when `capacity` is not a positive integer or `ready` is not an Observable
  */
-export function boundedBlock(options: BoundedBlockOptions): MonoTypeOperatorFunction<Event> {
+export function boundedBlock<T>(options: BoundedBlockOptions<T>): MonoTypeOperatorFunction<T> {
   return bufferOnDemand(options, (core) => new BlockLaneBuffer(core));
 }

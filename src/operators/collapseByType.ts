@@ -4,13 +4,21 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { Event } from '../event/contracts.js';
 import { CollapseLaneBuffer } from '../event/buffer/collapse.js';
-import { bufferOnDemand, type OnDemandOptions } from './internal/bufferOnDemand.js';
+import { bufferOnDemand, canCollapseByDefault, type OnDemandOptions } from './internal/bufferOnDemand.js';
 
 /** Options of {@link collapseByType}. */
-export interface CollapseByTypeOptions extends OnDemandOptions {
-  /** Which buffered event a newer one replaces; default its `eventType`. E.g. type + symbol. */
-  collapseKey?: (event: Event) => string;
+export interface CollapseByTypeOptions<T = Event, K = string> extends OnDemandOptions<T> {
+  /**
+   * Which buffered value a newer one replaces: values with equal keys (compared as `Map` keys, so
+   * objects by identity) collapse. Default: an event's `eventType`; pass it for any other value.
+   * A key that throws, or is undefined, leaves that value uncollapsed (buffered as usual) and is
+   * reported to `onError` with `sink: 'collapseKey'`.
+   */
+  key?: (value: T) => K;
+  /** The former name of `key`, kept working; `key` wins when both are given. */
+  collapseKey?: (value: T) => K;
 }
+
 
 /**
  * Buffers events and emits one per `ready` notification; a newer collapsible event replaces the
@@ -35,16 +43,26 @@ export interface CollapseByTypeOptions extends OnDemandOptions {
  * ## Example
  * ```ts
  * const ready = new Subject<void>();
+ * quotes$.pipe(collapseByType({ capacity: 500, ready, key: (q) => q.symbol })) // the latest quote per symbol
+ *   .subscribe((quote) => { price(quote); ready.next(); });
+ * ```
+ * With the library's events:
+ * ```ts
+ * const ready = new Subject<void>();
  * signals$.pipe(collapseByType({ capacity: 1000, ready, collapseKey: (e) => `${e.eventType}:${String(e.payload.symbol)}` }))
  *   .subscribe((signal) => { evaluate(signal); ready.next(); });
  * ready.next();
  * ```
  *
- * @param options `capacity`, `ready`, and optionally `collapseKey`, `name`, `onDrop`, `onError`, `scheduler`
+ * Generic: `T` is inferred from the source (your own type or the library's event); `canDrop`
+ * decides which values may be dropped (default: an event's `canDrop` field; any other value may).
+ *
+ * @param options `capacity`, `ready`, and optionally `key` (or its earlier name `collapseKey`), `canDrop`, `name`, `onDrop`, `onError`, `scheduler`
  * @return an operator emitting the latest event per key, in first-arrival order, one per demand
  * @throws {LaneConfigError} when `capacity` is not a positive integer, `ready` is not an Observable or `collapseKey` is not a function
  */
-export function collapseByType(options: CollapseByTypeOptions): MonoTypeOperatorFunction<Event> {
-  const collapseKey = options?.collapseKey;
-  return bufferOnDemand(options, (core) => new CollapseLaneBuffer({ ...core, collapseKey }));
+export function collapseByType<T, K = string>(options: CollapseByTypeOptions<T, K>): MonoTypeOperatorFunction<T> {
+  const collapseKey = (options?.key ?? options?.collapseKey) as ((event: Event) => unknown) | undefined;
+  const canCollapse = canCollapseByDefault as (event: Event) => boolean;
+  return bufferOnDemand(options, (core) => new CollapseLaneBuffer({ ...core, collapseKey, canCollapse }));
 }

@@ -7,7 +7,7 @@ import { DropOldestLaneBuffer } from '../event/buffer/dropOldest.js';
 import { bufferOnDemand, type OnDemandOptions } from './internal/bufferOnDemand.js';
 
 /** Options of {@link dropOldest}. */
-export type DropOldestOptions = OnDemandOptions;
+export type DropOldestOptions<T = Event> = OnDemandOptions<T>;
 
 /**
  * Buffers up to `capacity` events and emits one per `ready` notification; when full, the oldest
@@ -32,15 +32,24 @@ export type DropOldestOptions = OnDemandOptions;
  * ## Example
  * ```ts
  * const ready = new Subject<void>();
+ * ticks$.pipe(dropOldest({ capacity: 1_000, ready, canDrop: (t) => t.symbol !== 'SPX' })) // Observable<Tick>
+ *   .subscribe((tick) => { render(tick); ready.next(); });
+ * ```
+ * With the library's events:
+ * ```ts
+ * const ready = new Subject<void>();
  * ticks$.pipe(dropOldest({ capacity: 10_000, ready, name: 'p1', onDrop: (r) => drops$.next(r) }))
  *   .subscribe((tick) => { render(tick); ready.next(); });
  * ready.next(); // first demand
  * ```
  *
- * @param options `capacity` (a positive integer), `ready`, and optionally `name`, `onDrop`, `onError`, `scheduler`
+ * Generic: `T` is inferred from the source (your own type or the library's event); `canDrop`
+ * decides which values may be dropped (default: an event's `canDrop` field; any other value may).
+ *
+ * @param options `capacity` (a positive integer), `ready`, and optionally `canDrop`, `name`, `onDrop`, `onError`, `scheduler`
  * @return an operator emitting the surviving events in arrival order, one per demand
  * @throws {LaneConfigError} when `capacity` is not a positive integer or `ready` is not an Observable
  */
-export function dropOldest(options: DropOldestOptions): MonoTypeOperatorFunction<Event> {
+export function dropOldest<T>(options: DropOldestOptions<T>): MonoTypeOperatorFunction<T> {
   return bufferOnDemand(options, (core) => new DropOldestLaneBuffer(core));
 }

@@ -2,17 +2,36 @@
  * The priority merge as a pipeable operator.
  */
 import { Observable, asyncScheduler, isObservable, type NextObserver, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { EVENT_PRIORITIES, validateEvent, type Event, type EventPriority, type LaneKey } from '../event/contracts.js';
+import { EVENT_PRIORITIES, EventPriority, validateEvent, type Event, type LaneKey } from '../event/contracts.js';
 import type { DeepPartial, EventConfig, LaneConfig } from '../event/config.js';
 import { SHIPPED_LANES } from '../config/shipped.js';
-import type { DropRecord } from '../event/buffer/types.js';
-import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from '../event/merge.js';
+import type { DropRecord, SinkFailure } from '../event/buffer/types.js';
+import { PriorityMerge, mergeLanesFromConfig, type MergeLaneSinks, type PriorityMergeSink } from '../event/merge.js';
 import { createYieldScheduler } from '../event/yield-scheduler.js';
 import { instrument } from '../debug/instrument.js';
 import { openDropChannel } from '../debug/drops.js';
+import { describeValue } from '../config/errors.js';
+import { canCollapseByDefault, canDropByDefault } from './internal/bufferOnDemand.js';
 
-/** Options of {@link mergeByPriority}; every field is optional. */
-export interface MergeByPriorityOptions {
+/**
+ * The error of {@link mergeByPriority} when `priorityOf` returns something that is not a lane
+ * priority, or a value cannot be routed at all (null or undefined); the output errors with it.
+ */
+export class PriorityOfError extends Error {
+  override readonly name = 'PriorityOfError';
+  constructor(
+    /** The value that could not be routed. */
+    readonly value: unknown,
+    /** What `priorityOf` returned for it (undefined when the value itself was refused). */
+    readonly priority: unknown,
+    problem = `priorityOf: expected an EventPriority (0, 1, 2 or 3), got ${describeValue(priority)} for ${describeValue(value)}`,
+  ) {
+    super(problem);
+  }
+}
+
+/** Options of {@link mergeByPriority}; every field is optional. `T` is the type of the values merged (default: the library's event). */
+export interface MergeByPriorityOptions<T = Event> {
   /** Lane settings (capacity, policy, batching, concurrency, starvation), deep-merged over the defaults. */
   lanes?: DeepPartial<EventConfig['queues']>;
   /** Clock, batch timers and (virtual time) drain slices; default `asyncScheduler`. */
@@ -22,21 +41,43 @@ export interface MergeByPriorityOptions {
    * Observable (done when it completes). Up to the lane's `concurrency` batches run at once; a
    * failure errors the output. Without it, batches are emitted as they are drained.
    */
-  handler?: (batch: readonly Event[], priority: EventPriority) => void | PromiseLike<unknown> | Observable<unknown>;
+  handler?: (batch: readonly T[], priority: EventPriority) => void | PromiseLike<unknown> | Observable<unknown>;
   /**
    * Receives every evicted, collapsed or sampled event, and (reason `'shutdown'`) every event still
    * queued when the output ends by unsubscription or error; a callback that throws is isolated.
    */
-  onDrop?: (record: DropRecord) => void;
+  onDrop?: (record: DropRecord<T>) => void;
   /** Receives the same records as `onDrop` through the named stream `<name>.drops` (see `OnDemandOptions.drops`). */
-  drops?: NextObserver<DropRecord>;
-  /** COLLAPSE lanes' key (default: the event type). */
-  collapseKey?: (event: Event) => string;
+  drops?: NextObserver<DropRecord<T>>;
+  /**
+   * COLLAPSE lanes' key (default: the event type). Without it, values that are not events never
+   * collapse; with it, any droppable value whose `canCollapse` field is not `false` may.
+   */
+  collapseKey?: (value: T) => unknown;
+  /**
+   * The lane of each value (default: an event's `priority`, and every value is validated as an
+   * event). With it, values of any type are routed without validation; a result that is not 0–3
+   * errors the output with a {@link PriorityOfError} naming it; a `priorityOf` that throws sends
+   * its value to the lowest lane (P3) and reports the failure to `onError` (`sink: 'priorityOf'`).
+   */
+  priorityOf?: (value: T) => EventPriority;
+  /**
+   * Which values may be evicted or refused (default: an event's `canDrop` field; any other value
+   * is droppable). A `canDrop` that throws keeps its value and is reported to `onError`.
+   */
+  canDrop?: (value: T) => boolean;
+  /** A sink, `priorityOf`, `canDrop` or the collapse key threw; the merge carries on. */
+  onError?: (error: unknown, failure: SinkFailure<T>) => void;
   /** Slice length on a real clock in ms (default 0.25); events per slice under a virtual clock (default 256). */
   sliceMs?: number;
   sliceEvents?: number;
   /** Name passed to the instrumentation hook. */
   name?: string;
+}
+
+/** Without a collapse key, only events that say so collapse (other values have no key to collapse by). */
+function canCollapseAsEvent(value: Event): boolean {
+  return typeof value === 'object' && value !== null && value.canCollapse === true;
 }
 
 /**
@@ -63,33 +104,59 @@ export interface MergeByPriorityOptions {
  *   .subscribe((batch) => route(batch));
  * ```
  *
- * @param options lanes, scheduler, optional per-batch handler, drop callback, name
- * @return an operator from events to batches (`readonly Event[]`, one lane each)
+ * Generic: with `priorityOf`, values of any type `T` are routed (`orders$.pipe(mergeByPriority({
+ * priorityOf: (o) => (o.urgent ? 0 : 2) }))` is an `Observable<readonly Order[]>`).
+ *
+ * @param options lanes, scheduler, optional `priorityOf`, `canDrop`, per-batch handler, drop and error callbacks, name
+ * @return an operator from values to batches (`readonly T[]`, one lane each)
+ * @throws (on the error channel) {PriorityOfError} when `priorityOf` returns something that is not 0–3
  */
-export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorFunction<Event, readonly Event[]> {
+export function mergeByPriority<T = Event>(options: MergeByPriorityOptions<T> = {}): OperatorFunction<T, readonly T[]> {
   // Only the lanes matter here (no monitoring): each lane's partial over the shipped defaults; the
   // buffer cores validate capacity and sample rate, the merge clamps batch size and concurrency.
   const defaults = SHIPPED_LANES;
   const laneConfig = (key: LaneKey): LaneConfig => ({ ...defaults[key], ...(options.lanes?.[key] as Partial<LaneConfig> | undefined) });
   const scheduler = options.scheduler ?? asyncScheduler;
-  const handler = options.handler;
-  const named = instrument<readonly Event[]>(options.name, 'operator', 'mergeByPriority');
+  const handler = options.handler as MergeByPriorityOptions['handler'];
+  const priorityOf = options.priorityOf;
+  const onError = options.onError as MergeLaneSinks['onError'];
+  // The cores are written for events; values of T travel through them as opaque items (see bufferOnDemand).
+  const sinks: MergeLaneSinks = {
+    collapseKey: options.collapseKey as MergeLaneSinks['collapseKey'],
+    onDrop: options.onDrop as MergeLaneSinks['onDrop'],
+    onError,
+    ...(priorityOf === undefined && options.canDrop === undefined
+      ? {}
+      : {
+          canDrop: (options.canDrop ?? canDropByDefault) as (event: Event) => boolean,
+          canCollapse: options.collapseKey === undefined ? canCollapseAsEvent : canCollapseByDefault,
+        }),
+  };
+  const reportPriorityOfFailure = (error: unknown, value: T): void => {
+    if (onError === undefined) return;
+    try {
+      onError(error, Object.freeze({ sink: 'priorityOf', event: value as Event }));
+    } catch {
+      // A failing error sink has nowhere left to report to.
+    }
+  };
+  const named = instrument<readonly T[]>(options.name, 'operator', 'mergeByPriority');
   return (source) =>
-    named(new Observable<readonly Event[]>((subscriber) => {
+    named(new Observable<readonly T[]>((subscriber) => {
       let completed = false;
       let merge: PriorityMerge | undefined = undefined;
-      const drops = openDropChannel(options.name, 'mergeByPriority', options.drops, options.onDrop);
+      const drops = openDropChannel(options.name, 'mergeByPriority', options.drops as NextObserver<DropRecord> | undefined, sinks.onDrop);
       const emitAfter = (priority: EventPriority, batch: readonly Event[]): boolean => {
         const result = handler === undefined ? undefined : handler(batch, priority);
         const isAsync = result != null && (isObservable(result) || typeof (result as PromiseLike<unknown>).then === 'function');
         if (!isAsync) {
-          subscriber.next(batch);
+          subscriber.next(batch as readonly T[]);
           return true;
         }
         let synchronous = true;
         let settledSynchronously = false;
         const done = (): void => {
-          subscriber.next(batch);
+          subscriber.next(batch as readonly T[]);
           if (synchronous) settledSynchronously = true;
           else merge?.settle(priority);
         };
@@ -110,7 +177,7 @@ export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorF
         if (completed && merge !== undefined && merge.isIdle()) subscriber.complete();
       };
       merge = new PriorityMerge({
-        lanes: mergeLanesFromConfig(laneConfig, { collapseKey: options.collapseKey, onDrop: drops?.report }),
+        lanes: mergeLanesFromConfig(laneConfig, { ...sinks, onDrop: drops?.report }),
         scheduler,
         yieldScheduler: createYieldScheduler(scheduler),
         sink,
@@ -119,6 +186,24 @@ export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorF
         onProgress: checkComplete,
       });
       const lanes = merge;
+      const routeByPriorityOf = (value: T): void => {
+        if (value === null || value === undefined) {
+          subscriber.error(new PriorityOfError(value, undefined, `mergeByPriority: expected a value to route, got ${describeValue(value)}`));
+          return;
+        }
+        let priority: unknown;
+        try {
+          priority = priorityOf!(value);
+        } catch (error) {
+          reportPriorityOfFailure(error, value);
+          priority = EventPriority.P3_LOW;
+        }
+        if (priority !== 0 && priority !== 1 && priority !== 2 && priority !== 3) {
+          subscriber.error(new PriorityOfError(value, priority));
+          return;
+        }
+        lanes.offerTo(value as unknown as Event, priority);
+      };
       subscriber.add(() => {
         lanes.dispose();
         // Nothing vanishes silently: what is still queued or held is reported as 'shutdown'.
@@ -132,6 +217,10 @@ export function mergeByPriority(options: MergeByPriorityOptions = {}): OperatorF
       subscriber.add(
         source.subscribe({
           next: (value) => {
+            if (priorityOf !== undefined) {
+              routeByPriorityOf(value);
+              return;
+            }
             let event: Event;
             try {
               event = validateEvent(value);

@@ -7,7 +7,7 @@ import { SampleLaneBuffer } from '../event/buffer/sample.js';
 import { bufferOnDemand, type OnDemandOptions } from './internal/bufferOnDemand.js';
 
 /** Options of {@link sample}. */
-export interface SampleOptions extends OnDemandOptions {
+export interface SampleOptions<T = Event> extends OnDemandOptions<T> {
   /** Share of arrivals admitted while full, in (0, 1]; default 0.1. */
   sampleRate?: number;
 }
@@ -40,11 +40,14 @@ export interface SampleOptions extends OnDemandOptions {
  * ready.next();
  * ```
  *
- * @param options `capacity`, `ready`, and optionally `sampleRate`, `name`, `onDrop`, `onError`, `scheduler`
+ * Generic: `T` is inferred from the source (your own type or the library's event); `canDrop`
+ * decides which values may be dropped (default: an event's `canDrop` field; any other value may).
+ *
+ * @param options `capacity`, `ready`, and optionally `sampleRate`, `canDrop`, `name`, `onDrop`, `onError`, `scheduler`
  * @return an operator emitting the admitted events in arrival order, one per demand
  * @throws {LaneConfigError} when `capacity` is not a positive integer, `ready` is not an Observable or `sampleRate` is outside (0, 1]
  */
-export function sample(options: SampleOptions): MonoTypeOperatorFunction<Event> {
+export function sample<T>(options: SampleOptions<T>): MonoTypeOperatorFunction<T> {
   const sampleRate = options?.sampleRate;
   return bufferOnDemand(options, (core) => new SampleLaneBuffer({ ...core, sampleRate }));
 }

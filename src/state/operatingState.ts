@@ -9,11 +9,9 @@ import {
   distinctUntilChanged,
   EMPTY,
   filter,
-  interval,
   map,
   merge,
   Observable,
-  sample,
   scan,
   Subject,
   Subscription,
@@ -57,10 +55,29 @@ export interface OperatingStateOptions {
   readonly name?: string;
 }
 
+/** Every option of {@link operatingState$} in one object (its second argument). */
+export interface OperatingStateSetup extends OperatingStateOptions {
+  /** A full or partial configuration, deep-merged over the defaults. */
+  readonly config?: DeepPartial<StateConfig>;
+  /** The clock of every timestamp, cycle and expiry (default `asyncScheduler`). */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** An Observable that also holds its current value, as a `BehaviorSubject` does (read-only). */
+export interface ObservableValue<T> extends Observable<T> {
+  /** The current value. */
+  getValue(): T;
+  /** The current value. */
+  readonly value: T;
+}
+
 /** The outputs of {@link operatingState$}. They share one run of the inputs. */
 export interface OperatingStateStreams {
-  /** The current state on subscription, then each change. */
-  readonly state$: Observable<OperatingState>;
+  /**
+   * The current state on subscription, then each change. It holds its value for late
+   * subscribers and after the last unsubscription (`getValue()`), until the handle is stopped.
+   */
+  readonly state$: ObservableValue<OperatingState>;
   /** The current snapshot on subscription, then one per reduction that changed something. */
   readonly snapshot$: Observable<OperatingStateSnapshot>;
   /** Every transition, with cause and reason. */
@@ -71,6 +88,49 @@ export interface OperatingStateStreams {
   readonly telemetry$: Observable<StateTelemetry>;
   /** Invalid input (metrics, safety values, overrides) and input stream errors; the state keeps running. */
   readonly errors$: Observable<Error>;
+  /** Ends the run: inputs unsubscribed, timers cancelled, every output completed. The state keeps its last value. */
+  stop(): void;
+}
+
+const SETUP_KEYS: ReadonlySet<string> = new Set(['config', 'scheduler', 'initial', 'name']);
+
+/** True when the second argument is the options-object form (`{ config, scheduler, initial, name }`). */
+function isSetup(value: unknown): value is OperatingStateSetup {
+  return typeof value === 'object' && value !== null && Object.keys(value).some((key) => SETUP_KEYS.has(key));
+}
+
+/**
+ * Emits the latest value of `source` once per cycle, only when a fresh one arrived: a cycle
+ * boundary falls every `cycleMs` from `phaseAt`, and a timer is armed only while a value is
+ * pending (never a periodic one, so a virtual clock with silent inputs has nothing left to run).
+ * A pending value is dropped when the source completes, as `sample` does.
+ */
+function samplePerCycle<T>(source: Observable<T>, cycleMs: number, scheduler: SchedulerLike, phaseAt: number): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    let latest: T | undefined;
+    let timer: Subscription | null = null;
+    const fire = (): void => {
+      timer = null;
+      subscriber.next(latest as T);
+    };
+    const subscription = source.subscribe({
+      next: (value) => {
+        latest = value;
+        if (timer !== null) return;
+        const now = scheduler.now();
+        // A value arriving on a boundary is evaluated there (after it, in the same instant); the
+        // run's own start is not a boundary: the first falls one cycle later.
+        const nextBoundary = phaseAt + Math.max(1, Math.ceil((now - phaseAt) / cycleMs)) * cycleMs;
+        timer = scheduler.schedule(fire, nextBoundary - now);
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    });
+    return () => {
+      subscription.unsubscribe();
+      timer?.unsubscribe();
+    };
+  });
 }
 
 interface Step {
@@ -84,10 +144,11 @@ interface Step {
  * debounced to the latest and evaluated once per `cycleMinutes`, and an active override is
  * reverted by a scheduler timer at its expiry. Invalid input goes to `errors$`; the state stream
  * keeps running. The inputs are subscribed while any output is subscribed; when all inputs have
- * completed (and no override is waiting to expire) the outputs complete. When the last output is
- * unsubscribed the run ends, and a later subscription starts a fresh run from `options.initial`
- * (or the configured default): keep one subscription for the process's lifetime (or use
- * `OperatingStateManager`), and persist snapshots with a `StateStore` to survive restarts.
+ * completed (and no override is waiting to expire) the outputs complete. The state is a value:
+ * it survives the last unsubscription (`state$.getValue()`, and a later subscription resumes from
+ * it) until `stop()`. Nothing periodic is scheduled: a cycle timer runs only while fresh metrics
+ * are pending and an expiry timer only while an override is active, so a `TestScheduler.run`
+ * with never-completing, silent inputs ends. Persist snapshots with a `StateStore` to survive restarts.
  *
  * ```
  * metrics$ : -a-b---c--------|     (one cycle every 6 frames)
@@ -97,56 +158,82 @@ interface Step {
  *
  * @example
  * ```ts
- * const op = operatingState$({ metrics$, safety$, overrides$ }, { cycleMinutes: 60 });
+ * const op = operatingState$({ metrics$, safety$, overrides$ }, { config: { cycleMinutes: 60 }, scheduler });
  * op.state$.subscribe((s) => setRiskMode(s));
  * op.evaluations$.subscribe((e) => log(e.rule, e.gate));
+ * op.state$.getValue(); // the current state, subscribed or not
+ * op.stop();
  * ```
  * @param inputs metrics, safety and (optional) override streams
- * @param config a full or partial configuration, deep-merged over the defaults
- * @param scheduler the clock of every timestamp, cycle and expiry (default `asyncScheduler`)
- * @param options initial snapshot and instrumentation name
- * @return the shared output streams
+ * @param setup `{ config, scheduler, initial, name }`; or, positionally, the configuration followed
+ *   by the scheduler and `{ initial, name }`
+ * @return the shared output streams and `stop()`
+ */
+export function operatingState$(inputs: OperatingStateInputs, setup?: OperatingStateSetup): OperatingStateStreams;
+/**
+ * The positional form: `config` (a full or partial configuration), the `scheduler` of every
+ * timestamp, cycle and expiry (default `asyncScheduler`), and `options` (initial snapshot, name).
  */
 export function operatingState$(
   inputs: OperatingStateInputs,
-  config: DeepPartial<StateConfig> = {},
-  scheduler: SchedulerLike = asyncScheduler,
-  options: OperatingStateOptions = {},
+  config?: DeepPartial<StateConfig>,
+  scheduler?: SchedulerLike,
+  options?: OperatingStateOptions,
+): OperatingStateStreams;
+export function operatingState$(
+  inputs: OperatingStateInputs,
+  configOrSetup: DeepPartial<StateConfig> | OperatingStateSetup = {},
+  positionalScheduler: SchedulerLike = asyncScheduler,
+  positionalOptions: OperatingStateOptions = {},
 ): OperatingStateStreams {
-  const resolved = resolveStateConfig(config);
+  const setup: OperatingStateSetup = isSetup(configOrSetup)
+    ? configOrSetup
+    : { config: configOrSetup, scheduler: positionalScheduler, ...positionalOptions };
+  const scheduler = setup.scheduler ?? asyncScheduler;
+  const options: OperatingStateOptions = setup;
+  const resolved = resolveStateConfig(setup.config ?? {});
   const reduce = createOperatingStateReducer(resolved);
   const initialSnapshot = options.initial === undefined ? undefined : parseSnapshot(options.initial, 'initial');
   const cycleMs = resolved.cycleMinutes * 60_000;
   const name = options.name ?? 'operatingState';
 
+  // The state is the handle's, not a run's: it outlives every subscription until stop().
+  const model = new BehaviorSubject<OperatingStateModel>(
+    initialSnapshot === undefined ? initialOperatingState(resolved.default, scheduler.now()) : modelFromSnapshot(initialSnapshot, scheduler.now()),
+  );
+  const transitions = new Subject<StateTransition>();
+  const evaluations = new Subject<EvaluationRecord>();
+  const telemetry = new Subject<StateTelemetry>();
+  const errors = new Subject<Error>();
   let run: Run | null = null;
   let subscribers = 0;
+  let finished = false;
 
+  /** Completes every output; the state keeps its last value. */
+  function finish(): void {
+    if (finished) return;
+    finished = true;
+    run?.stop();
+    run = null;
+    model.complete();
+    transitions.complete();
+    evaluations.complete();
+    telemetry.complete();
+    errors.complete();
+  }
+
+  /** One subscription of the inputs, from the first output subscriber to the last (or to completion). */
   class Run {
-    readonly model: BehaviorSubject<OperatingStateModel>;
-    readonly transitions = new Subject<StateTransition>();
-    readonly evaluations = new Subject<EvaluationRecord>();
-    readonly telemetry = new Subject<StateTelemetry>();
-    readonly errors = new Subject<Error>();
     private readonly expiry = new Subject<OperatingStateInput>();
     private readonly subscription = new Subscription();
     private timer: Subscription | null = null;
     private timerFor: number | null = null;
     private inputsDone = false;
-    private started = false;
-
-    constructor() {
-      const now = scheduler.now();
-      this.model = new BehaviorSubject(
-        initialSnapshot === undefined ? initialOperatingState(resolved.default, now) : modelFromSnapshot(initialSnapshot, now),
-      );
-    }
+    private stopped = false;
 
     start(): void {
-      if (this.started) return;
-      this.started = true;
       const report = (error: unknown): Observable<never> => {
-        this.errors.next(error instanceof Error ? error : new Error(String(error)));
+        errors.next(error instanceof Error ? error : new Error(String(error)));
         return EMPTY;
       };
       const validMetrics$ = inputs.metrics$.pipe(
@@ -161,8 +248,7 @@ export function operatingState$(
           }
         }),
       );
-      const cycles$ = validMetrics$.pipe(
-        sample(interval(cycleMs, scheduler)),
+      const cycles$ = samplePerCycle(validMetrics$, cycleMs, scheduler, scheduler.now()).pipe(
         map((metrics): OperatingStateInput => ({ kind: 'EVALUATE', metrics })),
       );
       const safety$ = inputs.safety$.pipe(
@@ -182,7 +268,7 @@ export function operatingState$(
           },
         }),
       );
-      const seed: Step = { prev: this.model.value, next: this.model.value, now: scheduler.now() };
+      const seed: Step = { prev: model.value, next: model.value, now: scheduler.now() };
       this.subscription.add(
         merge(external$, this.expiry)
           .pipe(
@@ -191,7 +277,7 @@ export function operatingState$(
               try {
                 return { prev: step.next, next: reduce(step.next, input, now), now };
               } catch (error) {
-                this.errors.next(error as Error);
+                errors.next(error as Error);
                 return { prev: step.next, next: step.next, now };
               }
             }, seed),
@@ -199,21 +285,23 @@ export function operatingState$(
           )
           .subscribe((step) => this.publish(step)),
       );
-      this.scheduleExpiry(this.model.value);
+      this.scheduleExpiry(model.value);
     }
 
     private publish(step: Step): void {
       const { prev, next, now } = step;
-      this.model.next(next);
-      if (next.evaluation !== null) this.evaluations.next(next.evaluation);
-      for (const t of next.transitions) this.transitions.next(t);
-      for (const record of telemetryOf(prev, next, now)) this.telemetry.next(record);
+      model.next(next);
+      if (next.evaluation !== null) evaluations.next(next.evaluation);
+      for (const t of next.transitions) transitions.next(t);
+      for (const record of telemetryOf(prev, next, now)) telemetry.next(record);
       this.scheduleExpiry(next);
       this.completeIfIdle();
     }
 
-    private scheduleExpiry(model: OperatingStateModel): void {
-      const expiry = model.override?.expiryTime ?? null;
+    /** Arms the expiry timer only while an override is active (an expired one fires at once). */
+    private scheduleExpiry(state: OperatingStateModel): void {
+      if (this.stopped) return;
+      const expiry = state.override?.expiryTime ?? null;
       if (expiry === this.timerFor) return;
       this.timer?.unsubscribe();
       this.timer = null;
@@ -229,32 +317,31 @@ export function operatingState$(
 
     private completeIfIdle(): void {
       if (!this.inputsDone || this.timer !== null) return;
-      this.stop();
-      this.model.complete();
-      this.transitions.complete();
-      this.evaluations.complete();
-      this.telemetry.complete();
-      this.errors.complete();
+      finish();
     }
 
     stop(): void {
+      this.stopped = true;
       this.timer?.unsubscribe();
       this.timer = null;
       this.subscription.unsubscribe();
     }
   }
 
-  function attach<T>(select: (r: Run) => Observable<T>, streamName: string): Observable<T> {
+  function attach<T>(select: () => Observable<T>, streamName: string): Observable<T> {
     const attached = new Observable<T>((subscriber) => {
-      const current = run ?? (run = new Run());
       subscribers += 1;
-      const inner = select(current).subscribe(subscriber);
-      current.start();
+      const inner = select().subscribe(subscriber);
+      if (run === null && !finished) {
+        run = new Run();
+        run.start();
+      }
       return () => {
         inner.unsubscribe();
         subscribers -= 1;
-        if (subscribers === 0 && run === current) {
-          current.stop();
+        if (subscribers === 0 && run !== null) {
+          // The inputs rest until the next subscriber; the state stays as it is.
+          run.stop();
           run = null;
         }
       };
@@ -262,19 +349,29 @@ export function operatingState$(
     return attached.pipe(instrument<T>(`${name}.${streamName}`));
   }
 
+  /** The model as a stream: replayed while running, and once more (then complete) after the end. */
+  const model$ = (): Observable<OperatingStateModel> =>
+    finished ? new Observable<OperatingStateModel>((subscriber) => (subscriber.next(model.value), subscriber.complete())) : model;
+
+  const state$ = attach(
+    () =>
+      model$().pipe(
+        map((m) => m.currentState),
+        distinctUntilChanged(),
+      ),
+    'state',
+  );
+  const currentState = (): OperatingState => model.value.currentState;
   return {
-    state$: attach(
-      (r) =>
-        r.model.pipe(
-          map((m) => m.currentState),
-          distinctUntilChanged(),
-        ),
-      'state',
-    ),
-    snapshot$: attach((r) => r.model.pipe(map((m) => snapshotOf(m, scheduler.now()))), 'snapshot'),
-    transitions$: attach((r) => r.transitions, 'transitions'),
-    evaluations$: attach((r) => r.evaluations, 'evaluations'),
-    telemetry$: attach((r) => r.telemetry, 'telemetry'),
-    errors$: attach((r) => r.errors, 'errors'),
+    state$: Object.defineProperties(state$, {
+      getValue: { value: currentState },
+      value: { get: currentState },
+    }) as ObservableValue<OperatingState>,
+    snapshot$: attach(() => model$().pipe(map((m) => snapshotOf(m, scheduler.now()))), 'snapshot'),
+    transitions$: attach(() => transitions, 'transitions'),
+    evaluations$: attach(() => evaluations, 'evaluations'),
+    telemetry$: attach(() => telemetry, 'telemetry'),
+    errors$: attach(() => errors, 'errors'),
+    stop: finish,
   };
 }

@@ -33,6 +33,7 @@ const SEED_EVENT_CONFIG: EventConfig = {
     latencyBudgetMs: { p0: 10, p1: 50, p2: 500 },
   },
   stopTimeoutMs: 5000,
+  eventTypes: {},
 };
 
 const tempDir = mkdtempSync(join(tmpdir(), 'qts-event-config-'));
@@ -177,7 +178,7 @@ const INVALID_FILES: ReadonlyArray<readonly [what: string, text: string, message
   [
     'an unknown key with no near match',
     'event:\n  lanes:\n    p1: {capacity: 1}\n',
-    'bad.yaml:2:3 event.lanes: unknown key; expected one of queues, monitoring, stop_timeout_ms',
+    'bad.yaml:2:3 event.lanes: unknown key; expected one of queues, monitoring, stop_timeout_ms, event_types',
   ],
   ['a sample rate of 0', 'event:\n  queues:\n    p3:\n      sample_rate: 0\n', 'bad.yaml:4:20 event.queues.p3.sample_rate: expected a fraction in (0, 1], got 0'],
   ['a sample rate above 1', 'event:\n  queues:\n    p3:\n      sample_rate: 1.5\n', 'bad.yaml:4:20 event.queues.p3.sample_rate: expected a fraction in (0, 1], got 1.5'],

@@ -34,50 +34,69 @@ export function expectDocumented(diagram: string, operator: string): void {
 }
 
 /** Builds the operator under test around a `ready` notifier, reporting drops into `drops`. */
-export type MakeOperator = (ready: Observable<unknown>, drops: DropRecord[], capacity?: number) => MonoTypeOperatorFunction<Event>;
+export type MakeOperator<T = Event> = (ready: Observable<unknown>, drops: DropRecord<T>[], capacity?: number) => MonoTypeOperatorFunction<T>;
+
+/** A user's own value type, as the generic operators take it: no event fields at all. */
+export interface Quote {
+  readonly symbol: string;
+  readonly price: number;
+}
+
+/** Marble values a–z as plain quotes (`symbol` is the letter), for the generic form of every operator. */
+export const quotes: Record<string, Quote> = Object.fromEntries([...'abcdefghijklmnopqrstuvwxyz'].map((c, i) => [c, { symbol: c, price: 100 + i }]));
+
+/** Marble values a–z as plain numbers (a = 1, b = 2, …). */
+export const numbers: Record<string, number> = Object.fromEntries([...'abcdefghijklmnopqrstuvwxyz'].map((c, i) => [c, i + 1]));
+
+const eventIdOf = (value: unknown): string => (value as Event).eventId;
 
 /**
  * The cases every buffering operator shares (as RxJS's specs have for every operator): empty,
  * never, error, unsubscription chain, completion and error with buffered events, banked demand.
- * None of them overflows the buffer (capacity 4), so every policy gives the same output.
+ * `values` are the marble values (the library's events by default; plain values for the generic
+ * form) and `idOf` names one in assertions. None of them overflows the buffer (capacity 4), so every policy gives the same output.
  */
-export function standardCases(make: MakeOperator): void {
+export function standardCases<T = Event>(
+  make: MakeOperator<T>,
+  values: Record<string, T> = letters as Record<string, T>,
+  idOf: (value: T) => string = eventIdOf,
+): void {
   describe('standard cases', () => {
     it('completes at once on an empty source', () => {
       testScheduler().run(({ cold, expectObservable }) => {
-        expectObservable(cold<Event>('|').pipe(make(cold('-r'), []))).toBe('|');
+        expectObservable(cold<T>('|').pipe(make(cold('-r'), []))).toBe('|');
       });
     });
 
     it('stays silent on a never source, whatever the demand', () => {
       testScheduler().run(({ cold, expectObservable }) => {
-        expectObservable(cold<Event>('-').pipe(make(cold('rrr-r'), []))).toBe('-');
+        expectObservable(cold<T>('-').pipe(make(cold('rrr-r'), []))).toBe('-');
       });
     });
 
     it('emits nothing without demand, even with events buffered', () => {
       testScheduler().run(({ cold, expectObservable }) => {
-        expectObservable(cold('-a-b-', letters).pipe(make(cold('-'), []))).toBe('-----');
+        expectObservable(cold('-a-b-', values).pipe(make(cold('-'), []))).toBe('-----');
       });
     });
 
     it('errors at once when the buffer is empty', () => {
       testScheduler().run(({ cold, expectObservable }) => {
-        expectObservable(cold('--#', letters, 'boom').pipe(make(cold('r'), []))).toBe('--#', undefined, 'boom');
+        expectObservable(cold('--#', values, 'boom').pipe(make(cold('r'), []))).toBe('--#', undefined, 'boom');
       });
     });
 
     it('delivers buffered events on demand before the source error', () => {
       testScheduler().run(({ cold, expectObservable }) => {
-        const source = cold('-a-b-#', letters, 'boom');
+        const source = cold('-a-b-#', values, 'boom');
         const ready = cold('--------r-r', {});
-        expectObservable(source.pipe(make(ready, []))).toBe('--------a-(b#)', letters, 'boom');
+        expectObservable(source.pipe(make(ready, []))).toBe('--------a-(b#)', values, 'boom');
       });
     });
 
     it('errors when ready errors', () => {
       testScheduler().run(({ cold, expectObservable }) => {
-        expectObservable(cold('-a-b-', letters).pipe(make(cold('--r-#', {}, 'ready failed'), []))).toBe('--a-#', letters, 'ready failed');
+        expectObservable(cold('-a-b-', values).pipe(make(cold('--r-#', {}, 'ready failed'), []))).toBe('--a-#', values, 'ready failed');
       });
     });
 
@@ -85,89 +104,89 @@ export function standardCases(make: MakeOperator): void {
     // the output never terminated (a source completion or error waiting behind the buffer was
     // never delivered). Now the remainder is reported as 'shutdown' and the output ends.
     it('completes when ready completes and no banked demand is left, reporting what is buffered', () => {
-      const drops: DropRecord[] = [];
+      const drops: DropRecord<T>[] = [];
       testScheduler().run(({ hot, cold, expectObservable, expectSubscriptions }) => {
-        const source = hot('-a-b-c-', letters);
-        expectObservable(source.pipe(make(cold('--r-|'), drops))).toBe('--a-|', letters);
+        const source = hot('-a-b-c-', values);
+        expectObservable(source.pipe(make(cold('--r-|'), drops))).toBe('--a-|', values);
         expectSubscriptions(source.subscriptions).toBe('^---!');
       });
-      expect(drops.map((d) => `${d.event.eventId}:${d.reason}@${d.at}`)).toEqual(['b:shutdown@4']);
+      expect(drops.map((d) => `${idOf(d.event)}:${d.reason}@${d.at}`)).toEqual(['b:shutdown@4']);
     });
 
     it('still serves demand banked before ready completed, then completes', () => {
       testScheduler().run(({ hot, cold, expectObservable, expectSubscriptions }) => {
-        const source = hot('---a--b--c-', letters);
-        expectObservable(source.pipe(make(cold('rr|'), []))).toBe('---a--(b|)', letters);
+        const source = hot('---a--b--c-', values);
+        expectObservable(source.pipe(make(cold('rr|'), []))).toBe('---a--(b|)', values);
         expectSubscriptions(source.subscriptions).toBe('^-----!');
       });
     });
 
     it('delivers a source error waiting behind the buffer when ready completes', () => {
-      const drops: DropRecord[] = [];
+      const drops: DropRecord<T>[] = [];
       testScheduler().run(({ cold, expectObservable }) => {
-        const source = cold('-a-b-#', letters, 'boom');
-        expectObservable(source.pipe(make(cold('--r---|'), drops))).toBe('--a---#', letters, 'boom');
+        const source = cold('-a-b-#', values, 'boom');
+        expectObservable(source.pipe(make(cold('--r---|'), drops))).toBe('--a---#', values, 'boom');
       });
-      expect(drops.map((d) => `${d.event.eventId}:${d.reason}@${d.at}`)).toEqual(['b:shutdown@6']);
+      expect(drops.map((d) => `${idOf(d.event)}:${d.reason}@${d.at}`)).toEqual(['b:shutdown@6']);
     });
 
     it('delivers buffered events on demand before completion', () => {
       testScheduler().run(({ cold, expectObservable }) => {
-        const source = cold('-a-b-c|', letters);
-        expectObservable(source.pipe(make(cold('---------r-r-r'), []))).toBe('---------a-b-(c|)', letters);
+        const source = cold('-a-b-c|', values);
+        expectObservable(source.pipe(make(cold('---------r-r-r'), []))).toBe('---------a-b-(c|)', values);
       });
     });
 
     it('banks demand that arrives while empty (request(n))', () => {
       testScheduler().run(({ cold, expectObservable }) => {
-        const source = cold('---a-b-c|', letters);
+        const source = cold('---a-b-c|', values);
         const ready = cold('rr--------r');
-        expectObservable(source.pipe(make(ready, []))).toBe('---a-b----(c|)', letters);
+        expectObservable(source.pipe(make(ready, []))).toBe('---a-b----(c|)', values);
       });
     });
 
     it('serves demand given synchronously from inside the consumer', () => {
       const ready = new Subject<void>();
-      const source = new Subject<Event>();
+      const source = new Subject<T>();
       const seen: string[] = [];
       source.pipe(make(ready, [])).subscribe({
         next: (event) => {
-          seen.push(event.eventId);
+          seen.push(idOf(event));
           ready.next();
         },
         complete: () => seen.push('|'),
       });
-      for (const id of 'abc') source.next(letters[id]!);
+      for (const id of 'abc') source.next(values[id]!);
       expect(seen).toEqual([]);
       ready.next();
       expect(seen).toEqual(['a', 'b', 'c']);
-      source.next(letters.d!);
+      source.next(values.d!);
       source.complete();
       expect(seen).toEqual(['a', 'b', 'c', 'd', '|']);
     });
 
     it('unsubscribes the source and ready when unsubscribed, reporting what was buffered', () => {
-      const drops: DropRecord[] = [];
+      const drops: DropRecord<T>[] = [];
       testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
-        const source = hot('-a-b-c-d-', letters);
+        const source = hot('-a-b-c-d-', values);
         const ready = hot('---r-----');
-        expectObservable(source.pipe(make(ready, drops)), '^-----!').toBe('---a--', letters);
+        expectObservable(source.pipe(make(ready, drops)), '^-----!').toBe('---a--', values);
         expectSubscriptions(source.subscriptions).toBe('^-----!');
         expectSubscriptions(ready.subscriptions).toBe('^-----!');
       });
-      expect(drops.map((d) => `${d.event.eventId}:${d.reason}@${d.at}`)).toEqual(['b:shutdown@6', 'c:shutdown@6']);
+      expect(drops.map((d) => `${idOf(d.event)}:${d.reason}@${d.at}`)).toEqual(['b:shutdown@6', 'c:shutdown@6']);
     });
 
     it('does not break unsubscription chains when the result is unsubscribed explicitly', () => {
       testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
-        const source = hot('-a-b-c-d-', letters);
+        const source = hot('-a-b-c-d-', values);
         const ready = hot('-r-r-r-r-');
         const result = source.pipe(
           mergeMap((x) => [x]),
           make(ready, []),
           mergeMap((x) => [x]),
         );
-        expectObservable(result, '^----!').toBe('-a-b-', letters);
+        expectObservable(result, '^----!').toBe('-a-b-', values);
         expectSubscriptions(source.subscriptions).toBe('^----!');
         expectSubscriptions(ready.subscriptions).toBe('^----!');
       });
@@ -176,7 +195,7 @@ export function standardCases(make: MakeOperator): void {
     it('leaves no scheduled action behind after teardown', () => {
       const scheduler = testScheduler();
       scheduler.run(({ hot, expectObservable }) => {
-        expectObservable(hot('-a-b-c-d-', letters).pipe(make(hot('--r--r--'), []), identity), '^---!').toBe('--a-', letters);
+        expectObservable(hot('-a-b-c-d-', values).pipe(make(hot('--r--r--'), []), identity), '^---!').toBe('--a-', values);
       });
       expect(scheduler.actions).toHaveLength(0);
     });

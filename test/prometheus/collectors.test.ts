@@ -170,7 +170,7 @@ describe('collectOperatingStateMetrics', () => {
   });
 
   it('follows the reactive form through its streams, with the time in state on the given clock', async () => {
-    // The reactive form samples metrics every cycle, forever: the clock runs to 2 h and stops there.
+    // The clock runs to 2 h and stops there.
     const scheduler = new VirtualTimeScheduler(VirtualAction, 2 * HOUR);
     const metrics$ = new Subject<TransitionMetrics>();
     const safety$ = new Subject<SafetyState>();
@@ -178,6 +178,7 @@ describe('collectOperatingStateMetrics', () => {
     const registry = new Registry();
     const collector = collectOperatingStateMetrics(op, { registry, scheduler });
     safety$.next('FAIL');
+    scheduler.schedule(() => undefined, 2 * HOUR);
     scheduler.flush();
     const x = await scrape(registry);
     expect(valueOf(x, 'qts_operating_state', { state: 'DEFENSIVE' })).toBe(1);

@@ -28,12 +28,27 @@ import {
  */
 export let takeBatch: (buffer: RingLaneBuffer, out: Event[], times: Float64Array, max: number, lookAhead: boolean) => number;
 
+/**
+ * The priority a drop record carries when the buffer has no lane priority: the item's own
+ * `priority` when it is one, else null (an item that is not an event).
+ */
+function priorityOfItem(item: Event): EventPriority {
+  const priority: unknown = typeof item === 'object' && item !== null ? item.priority : undefined;
+  return (priority === 0 || priority === 1 || priority === 2 || priority === 3 ? priority : null) as EventPriority;
+}
+
 /** Options every lane buffer core takes. */
 export interface LaneBufferOptions extends LaneBufferSinks {
   /** Most events the buffer holds (held events not counted). A positive integer. */
   capacity: number;
   /** The lane's priority, written into drop records; when omitted, each record carries its event's priority. */
   priority?: EventPriority;
+  /**
+   * Which items may be evicted or refused; default: the event's `canDrop` field. For items that
+   * are not the library's events (the generic operators). A function that throws keeps its item
+   * (as undroppable) and reports the failure to `onError` with `sink: 'canDrop'`.
+   */
+  canDrop?: (event: Event) => boolean;
 }
 
 /** Throws a {@link LaneConfigError} unless `capacity` is a positive integer. */
@@ -74,6 +89,8 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   private readonly onDrop: ((record: DropRecord) => void) | undefined;
   private readonly onRelease: ((event: Event) => void) | undefined;
   private readonly onError: ((error: unknown, failure: SinkFailure) => void) | undefined;
+  /** The `canDrop` option; undefined reads the event's field (the dispatcher's path, unchanged). */
+  protected readonly canDropOf: ((event: Event) => boolean) | undefined;
   protected offeredCount = 0;
   protected evictedCount = 0;
   protected collapsedCount = 0;
@@ -93,10 +110,12 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     checkSink(options.onDrop, 'onDrop');
     checkSink(options.onRelease, 'onRelease');
     checkSink(options.onError, 'onError');
+    checkSink(options.canDrop, 'canDrop');
     this.priority = options.priority;
     this.onDrop = options.onDrop;
     this.onRelease = options.onRelease;
     this.onError = options.onError;
+    this.canDropOf = options.canDrop;
     this.droppable = new EventRing(keyed, false);
     this.kept = new EventRing(false, true);
     this.held = new EventRing(false, false);
@@ -183,7 +202,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
         if (event === undefined) break;
         out[count] = event;
         times[count++] = buffer.lastPolledEnqueuedAt;
-        if (!event.canBatch) break;
+        if (event.canBatch === false) break;
         if (lookAhead && count < max && buffer.peek()?.canBatch === false) break;
       }
       return count;
@@ -216,8 +235,8 @@ export abstract class RingLaneBuffer implements LaneBuffer {
    * the droppable ring's tail position: it is due once every droppable event that arrived before
    * it has left (delivered or evicted).
    */
-  protected enqueue(event: Event, now: number, key?: string): void {
-    if (event.canDrop === true) {
+  protected enqueue(event: Event, now: number, canDrop: boolean, key?: unknown): void {
+    if (canDrop) {
       if (key === undefined) this.droppable.push(event, now);
       else this.droppable.pushKeyed(event, now, key);
     } else {
@@ -229,18 +248,18 @@ export abstract class RingLaneBuffer implements LaneBuffer {
    * The buffer is full: evicts the oldest droppable event to make room for `event`; with nothing
    * droppable queued, holds `event` if it may not be dropped, else refuses it with `reason`.
    */
-  protected admitByEvicting(event: Event, now: number, reason: DropReason, key?: string): OfferOutcome {
-    if (this.droppable.size === 0) return this.holdOrRefuse(event, now, reason);
+  protected admitByEvicting(event: Event, now: number, canDrop: boolean, reason: DropReason, key?: unknown): OfferOutcome {
+    if (this.droppable.size === 0) return this.holdOrRefuse(event, now, canDrop, reason);
     const evicted = this.droppable.shift();
     this.evictedCount++;
-    this.enqueue(event, now, key);
+    this.enqueue(event, now, canDrop, key);
     this.reportDrop(evicted, 'evicted', now);
     return OfferOutcome.QUEUED;
   }
 
   /** Holds an undroppable `event` until room frees; refuses a droppable one, reported with `reason`. */
-  protected holdOrRefuse(event: Event, now: number, reason: DropReason): OfferOutcome {
-    if (event.canDrop !== true) return this.hold(event, now);
+  protected holdOrRefuse(event: Event, now: number, canDrop: boolean, reason: DropReason): OfferOutcome {
+    if (!canDrop) return this.hold(event, now);
     if (reason === 'sampled') this.rejectedCount++;
     else this.evictedCount++;
     this.reportDrop(event, reason, now);
@@ -258,11 +277,21 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   protected reportDrop(event: Event, reason: DropReason, now: number): void {
     const onDrop = this.onDrop;
     if (onDrop === undefined) return;
-    const record: DropRecord = Object.freeze({ event, reason, priority: this.priority ?? event.priority, at: now });
+    const record: DropRecord = Object.freeze({ event, reason, priority: this.priority ?? priorityOfItem(event), at: now });
     try {
       onDrop(record);
     } catch (error) {
       this.reportFailure(error, 'onDrop', event);
+    }
+  }
+
+  /** The `canDrop` option's verdict on `event`; a throw keeps the event (undroppable) and is reported. */
+  protected droppableByOption(event: Event): boolean {
+    try {
+      return this.canDropOf!(event) === true;
+    } catch (error) {
+      this.reportFailure(error, 'canDrop', event);
+      return false;
     }
   }
 

@@ -14,8 +14,17 @@ export function collapseByEventType(event: Event): string {
 
 /** Options of {@link CollapseLaneBuffer}. */
 export interface CollapseLaneBufferOptions extends LaneBufferOptions {
-  /** Which queued event a new one replaces; default {@link collapseByEventType}. E.g. `(e) => e.eventType + ':' + e.payload.symbol`. */
-  collapseKey?: (event: Event) => string;
+  /**
+   * Which queued event a new one replaces; default {@link collapseByEventType}. E.g.
+   * `(e) => e.eventType + ':' + e.payload.symbol`. Keys compare as `Map` keys do (objects by identity).
+   */
+  collapseKey?: (event: Event) => unknown;
+  /**
+   * Which droppable items may collapse; default: the event's `canCollapse` field. For items that
+   * are not the library's events (the generic operators). A throw keeps the item uncollapsed and
+   * is reported to `onError` with `sink: 'collapseKey'`.
+   */
+  canCollapse?: (event: Event) => boolean;
 }
 
 /**
@@ -40,20 +49,26 @@ export interface CollapseLaneBufferOptions extends LaneBufferOptions {
  */
 export class CollapseLaneBuffer extends RingLaneBuffer {
   readonly policy = OverflowPolicy.COLLAPSE;
-  private readonly collapseKey: (event: Event) => string;
+  private readonly collapseKey: (event: Event) => unknown;
+  private readonly canCollapseOf: ((event: Event) => boolean) | undefined;
 
   constructor(options: CollapseLaneBufferOptions) {
     super(options, true);
     const collapseKey = options.collapseKey ?? collapseByEventType;
     if (typeof collapseKey !== 'function') throw new LaneConfigError('collapseKey', 'a function (event) => string', collapseKey);
     this.collapseKey = collapseKey;
+    if (options.canCollapse !== undefined && typeof options.canCollapse !== 'function') {
+      throw new LaneConfigError('canCollapse', 'a function (event) => boolean', options.canCollapse);
+    }
+    this.canCollapseOf = options.canCollapse;
   }
 
   /** Replaces the queued event with `event`'s key, else queues `event` (evicting the oldest droppable when full). */
   offer(event: Event, now: number): OfferOutcome {
     this.offeredCount++;
-    let key: string | undefined;
-    if (event.canCollapse === true && event.canDrop === true) {
+    let key: unknown;
+    const canDrop = this.canDropOf === undefined ? event.canDrop === true : this.droppableByOption(event);
+    if (canDrop && (this.canCollapseOf === undefined ? event.canCollapse === true : this.collapsibleByOption(event))) {
       key = this.keyOf(event);
       if (key !== undefined) {
         const position = this.droppable.positionOf(key);
@@ -66,18 +81,28 @@ export class CollapseLaneBuffer extends RingLaneBuffer {
       }
     }
     if (this.droppable.size + this.kept.size < this.capacity) {
-      this.enqueue(event, now, key);
+      this.enqueue(event, now, canDrop, key);
       return OfferOutcome.QUEUED;
     }
-    return this.admitByEvicting(event, now, 'evicted', key);
+    return this.admitByEvicting(event, now, canDrop, 'evicted', key);
   }
 
-  /** The event's collapse key, or undefined (reported) when the key function fails. */
-  private keyOf(event: Event): string | undefined {
+  /** The `canCollapse` option's verdict; a throw keeps the event uncollapsed and is reported. */
+  private collapsibleByOption(event: Event): boolean {
+    try {
+      return this.canCollapseOf!(event) === true;
+    } catch (error) {
+      this.reportFailure(error, 'collapseKey', event);
+      return false;
+    }
+  }
+
+  /** The event's collapse key, or undefined (reported) when the key function fails or returns undefined. */
+  private keyOf(event: Event): unknown {
     try {
       const key = this.collapseKey(event);
-      if (typeof key === 'string') return key;
-      this.reportFailure(new TypeError(`collapseKey: expected a string, got ${typeof key}`), 'collapseKey', event);
+      if (key !== undefined) return key;
+      this.reportFailure(new TypeError('collapseKey: expected a key, got undefined'), 'collapseKey', event);
     } catch (error) {
       this.reportFailure(error, 'collapseKey', event);
     }

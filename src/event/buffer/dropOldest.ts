@@ -30,12 +30,13 @@ export class DropOldestLaneBuffer extends RingLaneBuffer {
     this.offeredCount++;
     const droppable = this.droppable;
     const kept = this.kept;
+    const canDrop = this.canDropOf === undefined ? event.canDrop === true : this.droppableByOption(event);
     if (droppable.size + kept.size < this.capacity) {
       // enqueue() written out: this path stays monomorphic (enqueue is shared by three policies)
-      if (event.canDrop === true) droppable.push(event, now);
+      if (canDrop) droppable.push(event, now);
       else kept.pushMarked(event, now, droppable.tail);
       return OfferOutcome.QUEUED;
     }
-    return this.admitByEvicting(event, now, 'evicted');
+    return this.admitByEvicting(event, now, canDrop, 'evicted');
   }
 }

@@ -27,7 +27,11 @@ export interface CreateLaneBufferOptions extends LaneBufferSinks {
   /** SAMPLE only: share admitted while full, in (0, 1]; default 0.1. */
   sampleRate?: number;
   /** COLLAPSE only: the collapse key; default `eventType`. */
-  collapseKey?: (event: Event) => string;
+  collapseKey?: (event: Event) => unknown;
+  /** Which items may be dropped; default the event's `canDrop` (see {@link LaneBufferOptions.canDrop}). */
+  canDrop?: (event: Event) => boolean;
+  /** COLLAPSE only: which droppable items may collapse; default the event's `canCollapse`. */
+  canCollapse?: (event: Event) => boolean;
 }
 
 /**

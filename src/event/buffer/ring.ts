@@ -27,8 +27,8 @@ export class EventRing {
   private events: (Event | undefined)[];
   private times: Float64Array;
   private marks: Int32Array | undefined;
-  private keys: (string | undefined)[] | undefined;
-  private readonly index: Map<string, number> | undefined;
+  private keys: unknown[] | undefined;
+  private readonly index: Map<unknown, number> | undefined;
   private mask: number;
   /** Position of the oldest event (int32, wraps). */
   head: number;
@@ -44,7 +44,7 @@ export class EventRing {
     this.events = new Array<Event | undefined>(INITIAL_SLOTS);
     this.times = new Float64Array(INITIAL_SLOTS);
     this.marks = marked ? new Int32Array(INITIAL_SLOTS) : undefined;
-    this.keys = keyed ? new Array<string | undefined>(INITIAL_SLOTS) : undefined;
+    this.keys = keyed ? new Array<unknown>(INITIAL_SLOTS) : undefined;
     this.index = keyed ? new Map() : undefined;
     this.mask = INITIAL_SLOTS - 1;
     this.head = start | 0;
@@ -78,7 +78,7 @@ export class EventRing {
   }
 
   /** Appends `event` enqueued at `time`, indexed under `key` (keyed rings only). */
-  pushKeyed(event: Event, time: number, key: string): void {
+  pushKeyed(event: Event, time: number, key: unknown): void {
     const tail = this.tail;
     if (((tail - this.head) | 0) > this.mask) this.grow();
     const slot = tail & this.mask;
@@ -136,7 +136,7 @@ export class EventRing {
       out[count] = event;
       outTimes[count++] = times[slot]!;
       head = (head + 1) | 0;
-      if (!event.canBatch) break;
+      if (event.canBatch === false) break;
     }
     this.head = head;
     return count;
@@ -158,7 +158,7 @@ export class EventRing {
   }
 
   /** Absolute position of the queued event indexed under `key`, or undefined. */
-  positionOf(key: string): number | undefined {
+  positionOf(key: unknown): number | undefined {
     return this.index!.get(key);
   }
 
@@ -178,7 +178,7 @@ export class EventRing {
     const events = new Array<Event | undefined>(grown);
     const times = new Float64Array(grown);
     const marks = this.marks === undefined ? undefined : new Int32Array(grown);
-    const keys = this.keys === undefined ? undefined : new Array<string | undefined>(grown);
+    const keys = this.keys === undefined ? undefined : new Array<unknown>(grown);
     for (let position = this.head; position !== this.tail; position = (position + 1) | 0) {
       const from = position & oldMask;
       const to = position & mask;

@@ -51,16 +51,17 @@ export class SampleLaneBuffer extends RingLaneBuffer {
     this.offeredCount++;
     const droppable = this.droppable;
     const kept = this.kept;
+    const canDrop = this.canDropOf === undefined ? event.canDrop === true : this.droppableByOption(event);
     if (droppable.size + kept.size < this.capacity) {
       this.arrivalsWhileFull = 0;
       // enqueue() written out: this path stays monomorphic (enqueue is shared by three policies)
-      if (event.canDrop === true) droppable.push(event, now);
+      if (canDrop) droppable.push(event, now);
       else kept.pushMarked(event, now, droppable.tail);
       return OfferOutcome.QUEUED;
     }
-    if (event.canDrop !== true) return this.admitByEvicting(event, now, 'evicted');
-    if (++this.arrivalsWhileFull < this.sampleEvery) return this.holdOrRefuse(event, now, 'sampled');
+    if (!canDrop) return this.admitByEvicting(event, now, false, 'evicted');
+    if (++this.arrivalsWhileFull < this.sampleEvery) return this.holdOrRefuse(event, now, true, 'sampled');
     this.arrivalsWhileFull = 0;
-    return this.admitByEvicting(event, now, 'sampled');
+    return this.admitByEvicting(event, now, true, 'sampled');
   }
 }

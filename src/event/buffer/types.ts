@@ -7,11 +7,20 @@ import type { Event, EventPriority, OverflowPolicy } from '../contracts.js';
 /** Why an event left a lane without being delivered. */
 export type DropReason = 'evicted' | 'collapsed' | 'sampled' | 'shutdown';
 
-/** One event that left a lane undelivered, with the reason. `at` is epoch ms. */
-export interface DropRecord {
-  readonly event: Event;
+/**
+ * The `priority` of a {@link DropRecord}: the lane's priority for the library's events; for other
+ * values, the lane's priority inside a priority merge and null in a single buffering operator.
+ */
+export type DropPriority<T> = [T] extends [Event] ? EventPriority : EventPriority | null;
+
+/**
+ * One event (or, in the generic operators, one value of `T`) that left a lane undelivered, with
+ * the reason. `at` is epoch ms.
+ */
+export interface DropRecord<T = Event> {
+  readonly event: T;
   readonly reason: DropReason;
-  readonly priority: EventPriority;
+  readonly priority: DropPriority<T>;
   readonly at: number;
 }
 
@@ -48,10 +57,13 @@ export interface LaneCounters {
   readonly sinkFailures: number;
 }
 
-/** Which callback of a lane failed, and for which event; handed to {@link LaneBufferSinks.onError}. */
-export interface SinkFailure {
-  readonly sink: 'onDrop' | 'onRelease' | 'collapseKey';
-  readonly event: Event;
+/**
+ * Which callback of a lane failed, and for which event (or value of `T`); handed to
+ * {@link LaneBufferSinks.onError}. `collapseKey` also covers the generic operators' `key`.
+ */
+export interface SinkFailure<T = Event> {
+  readonly sink: 'onDrop' | 'onRelease' | 'collapseKey' | 'canDrop' | 'priorityOf';
+  readonly event: T;
 }
 
 /** Callbacks a core reports through; called synchronously, never per event unless something happened. */

@@ -10,8 +10,24 @@ import type { LaneBufferOptions } from '../../event/buffer/base.js';
 import { LaneConfigError } from '../../event/buffer/errors.js';
 import type { DropRecord, LaneBuffer, SinkFailure } from '../../event/buffer/types.js';
 
-/** Options every buffering operator takes. */
-export interface OnDemandOptions {
+/**
+ * The default `canDrop` of the generic operators: an event's own `canDrop` field; any other value
+ * is droppable (a value whose `canDrop` field is `false` is kept, as an event would be).
+ */
+export function canDropByDefault(value: unknown): boolean {
+  return typeof value !== 'object' || value === null || (value as { canDrop?: unknown }).canDrop !== false;
+}
+
+/**
+ * The default collapsibility of the generic operators: an event's own `canCollapse` field; any
+ * other value may collapse unless its `canCollapse` field is `false`. (Undroppable values never collapse.)
+ */
+export function canCollapseByDefault(value: unknown): boolean {
+  return typeof value !== 'object' || value === null || (value as { canCollapse?: unknown }).canCollapse !== false;
+}
+
+/** Options every buffering operator takes; `T` is the type of the values it buffers (default: the library's event). */
+export interface OnDemandOptions<T = Event> {
   /** Most events buffered; a positive integer. */
   capacity: number;
   /**
@@ -24,15 +40,22 @@ export interface OnDemandOptions {
   /** Passes the output through the instrumentation hook under this name. */
   name?: string;
   /** Receives every event the policy drops, and (reason `'shutdown'`) every event still buffered at unsubscription. Isolated if it throws. */
-  onDrop?: (record: DropRecord) => void;
+  onDrop?: (record: DropRecord<T>) => void;
   /**
    * Receives the same records as `onDrop`, through the named stream `<name>.drops` that the
-   * instrumentation hook wraps (so a debugger sees the drops), e.g. a `Subject<DropRecord>`. Only
+   * instrumentation hook wraps (so a debugger sees the drops), e.g. a `Subject<DropRecord<T>>`. Only
    * `next` is called: one Subject can collect the drops of several operators.
    */
-  drops?: NextObserver<DropRecord>;
-  /** A sink (or the collapse-key function) threw; the stream carries on. */
-  onError?: (error: unknown, failure: SinkFailure) => void;
+  drops?: NextObserver<DropRecord<T>>;
+  /** A sink, `canDrop` or the collapse-key function threw; the stream carries on. */
+  onError?: (error: unknown, failure: SinkFailure<T>) => void;
+  /**
+   * Which values may be evicted or refused (default {@link canDropByDefault}: an event's `canDrop`
+   * field; any other value is droppable). Values it refuses to drop are never lost: the buffer
+   * holds them (BLOCK behaviour). A `canDrop` that throws keeps its value and is reported to
+   * `onError` with `sink: 'canDrop'`.
+   */
+  canDrop?: (value: T) => boolean;
   /** The clock of drop records; default `asyncScheduler` (virtual inside `TestScheduler.run`). Nothing is ever scheduled on it. */
   scheduler?: SchedulerLike;
 }
@@ -41,8 +64,9 @@ export interface OnDemandOptions {
 const OPERATOR_OF_POLICY: Readonly<Record<OverflowPolicy, string>> = { BLOCK: 'boundedBlock', DROP_OLDEST: 'dropOldest', COLLAPSE: 'collapseByType', SAMPLE: 'sample' };
 
 /** Checks the options shared by every buffering operator, at operator creation. */
-export function checkOnDemandOptions(options: OnDemandOptions): void {
+export function checkOnDemandOptions<T>(options: OnDemandOptions<T>): void {
   if (typeof options !== 'object' || options === null) throw new LaneConfigError('options', 'an options object', options);
+  if (options.canDrop !== undefined && typeof options.canDrop !== 'function') throw new LaneConfigError('canDrop', 'a function (value) => boolean', options.canDrop);
   if (!isObservable(options.ready)) throw new LaneConfigError('ready', 'an Observable whose notifications are demand', options.ready);
   if (options.name !== undefined && typeof options.name !== 'string') throw new LaneConfigError('name', 'a string', options.name);
   if (options.drops !== undefined && typeof options.drops?.next !== 'function') throw new LaneConfigError('drops', 'an observer with next (e.g. a Subject)', options.drops);
@@ -51,6 +75,10 @@ export function checkOnDemandOptions(options: OnDemandOptions): void {
 /**
  * Builds a pipeable operator that buffers a source in a fresh core per subscription and emits only
  * on demand.
+ *
+ * The cores are written for the library's events; a value of `T` travels through them as an
+ * opaque item, classified only through `canDrop` (and the collapse options), so the casts to and
+ * from `Event` below are the one place where `T` meets the core.
  *
  * - Each `ready` notification is demand for one event; demand is banked while the buffer is empty.
  * - Source completion: buffered and held events are still delivered on demand; the output
@@ -63,20 +91,22 @@ export function checkOnDemandOptions(options: OnDemandOptions): void {
  * - Unsubscription: the source and `ready` are unsubscribed; events still buffered or held are
  *   reported to `onDrop` as `'shutdown'`. Nothing is ever scheduled, so no timer is left behind.
  */
-export function bufferOnDemand(
-  options: OnDemandOptions,
+export function bufferOnDemand<T>(
+  options: OnDemandOptions<T>,
   createCore: (coreOptions: LaneBufferOptions) => LaneBuffer,
-): MonoTypeOperatorFunction<Event> {
+): MonoTypeOperatorFunction<T> {
   checkOnDemandOptions(options);
-  const { ready, onError } = options;
+  const { ready } = options;
+  const onError = options.onError as LaneBufferOptions['onError'];
+  const canDrop = (options.canDrop ?? canDropByDefault) as (event: Event) => boolean;
   const scheduler = options.scheduler ?? asyncScheduler;
   // Built once here so a bad capacity (or policy option) fails at operator creation, not at subscription.
   const operatorName = OPERATOR_OF_POLICY[createCore({ capacity: options.capacity }).policy];
-  const instrumented = instrument<Event>(options.name, 'operator', operatorName);
+  const instrumented = instrument<T>(options.name, 'operator', operatorName);
   return (source) => {
-    const buffered = new Observable<Event>((subscriber) => {
-      const drops = openDropChannel(options.name, operatorName, options.drops, options.onDrop);
-      const core = createCore({ capacity: options.capacity, onDrop: drops?.report, onError });
+    const buffered = new Observable<T>((subscriber) => {
+      const drops = openDropChannel(options.name, operatorName, options.drops as NextObserver<DropRecord> | undefined, options.onDrop as LaneBufferOptions['onDrop']);
+      const core = createCore({ capacity: options.capacity, onDrop: drops?.report, onError, canDrop });
       let demand = 0;
       let draining = false;
       let sourceDone = false;
@@ -91,7 +121,7 @@ export function bufferOnDemand(
         draining = true;
         while (demand > 0 && core.size > 0 && !subscriber.closed) {
           demand--;
-          subscriber.next(core.poll(scheduler.now())!);
+          subscriber.next(core.poll(scheduler.now()) as T);
         }
         draining = false;
         if (sourceDone && core.size === 0 && core.heldCount === 0) {
@@ -120,8 +150,8 @@ export function bufferOnDemand(
       });
       if (subscriber.closed) return () => readySubscription.unsubscribe();
       sourceSubscription.add(source.subscribe({
-        next: (event) => {
-          core.offer(event, scheduler.now());
+        next: (value) => {
+          core.offer(value as Event, scheduler.now());
           if (demand > 0) drain();
         },
         error: (error: unknown) => {
