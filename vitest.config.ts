@@ -9,6 +9,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'docs/examples/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    globalSetup: ['test/nats/global-setup.ts'],
   },
   resolve: {
     // The package by name, as the examples (and users) import it: here, this source tree.

@@ -67,5 +67,6 @@ describe('qts-reactive replay --metrics-port: a /metrics endpoint while the repl
     expect(parseReplayArgs([])).toMatchObject({ metricsPort: null });
     expect(() => parseReplayArgs(['--metrics-port', '70000'])).toThrow(UsageError);
     expect(() => parseReplayArgs(['--metrics-port', 'x'])).toThrow(/--metrics-port: expected a TCP port from 0 to 65535, got "x"/);
+    expect(() => parseReplayArgs(['--metrics-port', '0', '--nats', 'nats://127.0.0.1:4222'])).toThrow(/--metrics-port and --nats: expected one of them/);
   });
 });
