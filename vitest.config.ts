@@ -16,6 +16,7 @@ export default defineConfig({
     alias: [
       { find: /^qts-reactive\/operators$/, replacement: src('operators/index.ts') },
       { find: /^qts-reactive\/node$/, replacement: src('node.ts') },
+      { find: /^qts-reactive\/prometheus$/, replacement: src('prometheus/index.ts') },
       { find: /^qts-reactive$/, replacement: src('index.ts') },
     ],
   },

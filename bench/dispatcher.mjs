@@ -6,12 +6,48 @@
 //   W2  200 000 P3 enqueued at once, 2 µs busy handler, one P0 every 1 ms from a timer →
 //       P0 arrival-to-handled p50 / p99 / max (arrival = the timer callback, before enqueue).
 //   MEM P3 floods of 1 000 000 and 10 000 000 events into qts-reactive → peak heap.
+//   COST W1 for qts-reactive alone and with a Prometheus collector attached, scraped every 1 s and
+//       every 50 ms, rounds interleaved → the ratios (`--collector-only` runs just this part).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 
 const self = fileURLToPath(import.meta.url);
 const argv = process.argv.slice(2);
+
+/**
+ * COST: W1 without a collector, with one scraped every second, and with one scraped every 50 ms,
+ * in child processes run back to back per round. Each round's runs are compared with its own
+ * plain run (the median of those ratios), by wall-clock rate and by rate per CPU second of the
+ * process, which a busy shared machine disturbs less.
+ */
+function collectorCost() {
+  const costRounds = Math.max(rounds, 5);
+  const variants = [
+    ['qts-reactive + collector, scraped every 1 s', 'qts-reactive+prometheus@1000'],
+    ['qts-reactive + collector, scraped every 50 ms', 'qts-reactive+prometheus@50'],
+  ];
+  const plain = [];
+  const runs = variants.map(() => []);
+  for (let r = 0; r < costRounds; r++) {
+    plain.push(child('w1', 'qts-reactive', 1_000_000));
+    variants.forEach(([, contender], i) => runs[i].push(child('w1', contender, 1_000_000)));
+  }
+  const k = (x) => Math.round(x / 1000);
+  console.log(`\nCOST: W1 (1 000 000 events) with and without a Prometheus collector (collectDispatcherMetrics), ${costRounds} rounds (medians)`);
+  console.log('contender                                     | wall events/s | per CPU-second | wall ratio | CPU ratio | scrapes/run, ms each | runs, wall k/s');
+  const row = (label, list) => {
+    const ratio = (key) => median(list.map((x, i) => x[key] / plain[i][key]));
+    const scrapeMs = median(list.map((x) => x.scrapeMs ?? NaN));
+    const scrapes = list[0].scrapes === undefined ? '' : `${median(list.map((x) => x.scrapes))}, ${Number.isFinite(scrapeMs) ? scrapeMs.toFixed(2) : '—'} ms`;
+    console.log(
+      `${label.padEnd(45)} | ${Math.round(median(list.map((x) => x.rate))).toLocaleString('en').padStart(13)} | ${Math.round(median(list.map((x) => x.cpuRate))).toLocaleString('en').padStart(14)} | ` +
+        `${ratio('rate').toFixed(3).padStart(10)} | ${ratio('cpuRate').toFixed(3).padStart(9)} | ${scrapes.padStart(20)} | ${list.map((x) => k(x.rate)).join(' ')}`,
+    );
+  };
+  row('qts-reactive', plain);
+  variants.forEach(([label], i) => row(label, runs[i]));
+}
 
 // ── orchestration ────────────────────────────────────────────────────────────────────────────
 const rounds = Number(argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
@@ -32,6 +68,7 @@ const fmt = (x) => (Number.isFinite(x) ? x.toFixed(3) : '—').padStart(8);
 async function main() {
 
 console.log(`dispatcher bench — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), rounds ${rounds} (medians)`);
+if (argv.includes('--collector-only')) return collectorCost();
 
 if (runs('w1')) {
 const W1 = [
@@ -102,6 +139,7 @@ for (const n of [1_000_000, 10_000_000]) {
 }
 }
 
+collectorCost();
 }
 
 // ── children ─────────────────────────────────────────────────────────────────────────────────
@@ -192,6 +230,23 @@ async function createContender(name, onEvent, config = {}) {
   const d = new EventDispatcher(config);
   for (const p of [0, 1, 2, 3]) d.registerHandler(p, (batch) => { for (let i = 0; i < batch.length; i++) onEvent(batch[i]); });
   await d.start();
+  if (name.startsWith('qts-reactive+prometheus@')) {
+    // Scraped every N ms of wall time (Prometheus' default interval is 15 000).
+    const intervalMs = Number(name.slice(name.indexOf('@') + 1));
+    const { Registry } = await import('prom-client');
+    const { collectDispatcherMetrics } = await import('../dist/prometheus/index.js');
+    const registry = new Registry();
+    collectDispatcherMetrics(d, { registry });
+    const scraper = { scrapes: 0, ms: [] };
+    setInterval(() => {
+      const start = performance.now();
+      void registry.metrics().then(() => {
+        scraper.scrapes++;
+        scraper.ms.push(performance.now() - start);
+      });
+    }, intervalMs).unref();
+    return { put: (e) => void d.dispatch(e), dispatcher: d, scraper };
+  }
   // dispatch() is the imperative entry; it returns a shared resolved promise unless a P0 must wait.
   return { put: (e) => void d.dispatch(e), dispatcher: d };
 }
@@ -208,14 +263,14 @@ const zeroTimeouts = {
 
 async function w1Child(name, total) {
   const warmup = total;
-  const events = name === 'qts-reactive' ? await makeQtsEvents(total, priorityOf) : Array.from({ length: total }, (_, i) => ({ priority: priorityOf(i) }));
+  const events = name.startsWith('qts-reactive') ? await makeQtsEvents(total, priorityOf) : Array.from({ length: total }, (_, i) => ({ priority: priorityOf(i) }));
   let handled = 0;
   let target = 0;
   let done;
   const onEvent = () => {
     if (++handled === target) done(performance.now());
   };
-  const { put } = await createContender(name, onEvent, zeroTimeouts);
+  const { put, scraper } = await createContender(name, onEvent, zeroTimeouts);
   const run = async (count) => {
     handled = 0;
     target = count;
@@ -234,8 +289,13 @@ async function w1Child(name, total) {
   // reported too ('cold'), so start-up cost stays visible.
   const coldMs = await run(warmup);
   global.gc?.();
+  const scrapesBefore = scraper?.scrapes ?? 0;
+  const cpuBefore = process.cpuUsage();
   const elapsedMs = await run(total);
-  return { rate: total / (elapsedMs / 1000), coldRate: warmup / (coldMs / 1000), handled };
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const scrapeMs = scraper === undefined ? [] : scraper.ms.slice(scraper.ms.length - (scraper.scrapes - scrapesBefore));
+  return { rate: total / (elapsedMs / 1000), cpuRate: total / (cpuMs / 1000), coldRate: warmup / (coldMs / 1000), handled, scrapes: scraper === undefined ? undefined : scraper.scrapes - scrapesBefore, scrapeMs: median(scrapeMs) };
 }
 
 /**

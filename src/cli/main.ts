@@ -20,6 +20,7 @@ import type { DailySeries } from '../replay/csv.js';
 import type { EventConfig } from '../event/config.js';
 import type { StateConfig } from '../state/config.js';
 import { createProgressBar, formatSummary, type ProgressStream } from '../replay/summary.js';
+import type { ReplayMetricsEndpoint } from '../replay/metricsEndpoint.js';
 
 /** Where the CLI writes; injectable so tests run `main` in-process. */
 export interface CliIo {
@@ -133,6 +134,9 @@ Options:
                       FILE (rewritten from the initial state on every run).
                       Default: none, the state is kept in memory only.
   --no-state-file     Keep the operating state in memory only (the default).
+  --metrics-port PORT Serve Prometheus metrics of the lanes and the operating state at
+                      http://127.0.0.1:PORT/metrics while the replay runs (0 picks a
+                      free port; needs the optional peer dependency prom-client).
   --nats URL          Run across processes on NATS JetStream at URL (e.g.
                       nats://127.0.0.1:4222): the days are published onto the lanes,
                       worker processes share the lanes and the operating state (a KV
@@ -158,6 +162,7 @@ interface ReplayArgs {
   stateFile: string | null;
   eventConfig: string | null;
   stateConfig: string | null;
+  metricsPort: number | null;
   nats: { url: string; workers: number; killWorkerAt: string | null } | null;
 }
 
@@ -191,6 +196,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
         'no-state-file': { type: 'boolean' },
         'event-config': { type: 'string' },
         'state-config': { type: 'string' },
+        'metrics-port': { type: 'string' },
         nats: { type: 'string' },
         workers: { type: 'string' },
         'kill-worker-at': { type: 'string' },
@@ -202,6 +208,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
   }
   const v = parsed.values;
   if (v.help === true) return 'help';
+  if (v['metrics-port'] !== undefined && v.nats !== undefined) throw new UsageError('--metrics-port and --nats: expected one of them, got both (the endpoint serves the in-process replay)');
   if (v['no-report'] === true && v.report !== undefined) throw new UsageError('--report and --no-report: expected one of them, got both');
   if (v['no-state-file'] === true && v['state-file'] !== undefined) throw new UsageError('--state-file and --no-state-file: expected one of them, got both');
   const json = v.json === true;
@@ -216,6 +223,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
     stateFile: v['state-file'] ?? null,
     eventConfig: v['event-config'] ?? null,
     stateConfig: v['state-config'] ?? null,
+    metricsPort: v['metrics-port'] === undefined ? null : parseNumber('metrics-port', v['metrics-port'], (n) => Number.isInteger(n) && n >= 0 && n <= 65_535, 'a TCP port from 0 to 65535'),
     nats: parseNatsArgs(v.nats, v.workers, v['kill-worker-at'], v.intraday),
   };
 }
@@ -264,6 +272,7 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     eventFile === null ? null : readInput(eventFile.path, eventFile.shown, configWhat(), parseEventConfig),
     stateFile === null ? null : readInput(stateFile.path, stateFile.shown, configWhat(), parseStateConfig),
   ]);
+  const metrics = args.metricsPort === null ? null : await openMetricsEndpoint(args.metricsPort, io);
   const now = io.now ?? (() => performance.now());
   const progress = createProgressBar(io.stderr, now);
   let result;
@@ -271,7 +280,7 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     result = args.nats !== null ? await runClusterReplayLazily(args, { spx, vix, eventConfig, stateConfig }, progress, io) : await runReplay({
       spx,
       vix,
-      pipeline: io.pipeline ?? createSystemPipeline,
+      pipeline: metrics?.wrap(io.pipeline ?? createSystemPipeline) ?? io.pipeline ?? createSystemPipeline,
       targetCagr: args.targetCagr,
       intradayTicksPerDay: args.intraday,
       seed: args.seed,
@@ -282,6 +291,7 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     });
   } finally {
     progress.finish();
+    await metrics?.close();
   }
   if (args.json) {
     io.stdout.write(`${JSON.stringify(toTimeline(result.transitions), null, 2)}\n`);
@@ -294,6 +304,16 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     (args.json ? io.stderr : io.stdout).write(`${args.json ? '' : '\n'}Report written to ${args.report}\n`);
   }
   return 0;
+}
+
+/** Opens the replay's metrics endpoint; prom-client is loaded only here. */
+async function openMetricsEndpoint(port: number, io: CliIo): Promise<ReplayMetricsEndpoint> {
+  const module = await import('../replay/metricsEndpoint.js').catch((error: unknown) => {
+    throw new UsageError(`--metrics-port: expected the optional peer dependency prom-client 15 to be installed, got ${(error as Error).message}`);
+  });
+  const endpoint = await module.openReplayMetrics(port);
+  io.stderr.write(`Prometheus metrics at ${endpoint.url} while the replay runs\n`);
+  return endpoint;
 }
 
 /** The cluster replay, loaded only when asked for: without --nats the NATS packages are never imported. */

@@ -29,12 +29,15 @@ import { resolveEventConfig, type DeepPartial, type EventConfig } from './config
 import { OfferOutcome, type DropRecord } from './buffer/types.js';
 import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from './merge.js';
 import { createYieldScheduler } from './yield-scheduler.js';
-import { LatencyHistogram } from './histogram.js';
+import { LatencyHistogram, type LatencyWindow } from './histogram.js';
 import { createMonitoring, type DispatcherAlert, type DispatcherMetrics, type LaneMetrics } from './monitoring.js';
 import { SAFETY_TO_DEGRADATION, SafetyStateError, isSafetyState, type SafetyState } from '../safety/state.js';
 import { instrument } from '../debug/instrument.js';
 import { scheduleAfter } from '../scheduling/timer.js';
 import { Multicast } from './multicast.js';
+export type { DispatcherTelemetry, DispatcherTelemetryKind } from './telemetry.js';
+import { degradedRecord, laneRecord, snapshotRecords, telemetryWithSnapshot, type DispatcherTelemetry, type DispatcherTelemetryKind } from './telemetry.js';
+import { INSPECT_CUSTOM, inspectSummary } from '../debug/inspect.js';
 import { HandlingWaiters } from './awaiting.js';
 import { registerEventTypes } from './event-types.js';
 
@@ -66,32 +69,6 @@ export interface IngestError {
   readonly value: unknown;
   readonly error: unknown;
   readonly at: number;
-}
-
-/** What a telemetry record reports. */
-export type DispatcherTelemetryKind =
-  | 'enqueued'
-  | 'evicted'
-  | 'collapsed'
-  | 'sampled'
-  | 'blocked'
-  | 'released'
-  | 'handled'
-  | 'failed'
-  | 'shutdown'
-  | 'degraded';
-
-/**
- * A plain frozen telemetry record. Per-event kinds (enqueued, blocked, released, drops) carry
- * `count` 1; `handled` / `failed` come once per batch with the batch's counts; `degraded` has
- * `lane` null and the new `level`.
- */
-export interface DispatcherTelemetry {
-  readonly kind: DispatcherTelemetryKind;
-  readonly lane: EventPriority | null;
-  readonly count: number;
-  readonly at: number;
-  readonly level?: DegradationLevel;
 }
 
 /** Options of {@link EventDispatcher} beside its configuration. */
@@ -236,6 +213,11 @@ export class EventDispatcher {
   readonly alerts$: Observable<DispatcherAlert>;
   /** Inputs refused or failed: invalid ingested values, ingested source errors, invalid or failed `safety$` values. */
   readonly ingestErrors$: Observable<IngestError>;
+  /**
+   * Indexed by priority: every batch handed to that lane's handlers, as it is handed over (named
+   * `dispatcher.p0.batches` … `dispatcher.p3.batches`); produced only while subscribed.
+   */
+  readonly batches$: readonly Observable<readonly Event[]>[];
 
   private readonly scheduler: SchedulerLike;
   private readonly merge: PriorityMerge;
@@ -243,6 +225,9 @@ export class EventDispatcher {
   private readonly dropSubject = new Multicast<DropRecord>();
   private readonly failureSubject = new Subject<FailureRecord>();
   private readonly telemetrySubject = new Subject<DispatcherTelemetry>();
+  /** The sequence number of the last telemetry record. */
+  private telemetrySeq = 0;
+  private readonly batchSubjects = EVENT_PRIORITIES.map(() => new Subject<readonly Event[]>());
   private readonly ingestErrorSubject = new Subject<IngestError>();
   private readonly levelSubject = new BehaviorSubject<DegradationLevel>(DegradationLevel.NORMAL);
   /** Emits once at stop and replays it, so monitoring subscribed after stop() ends at once too. */
@@ -305,7 +290,10 @@ export class EventDispatcher {
     this.stats = EVENT_PRIORITIES.map(() => new LaneStats(this.config.monitoring.latencyWindow));
     this.drops$ = this.dropSubject.observable.pipe(instrument<DropRecord>('dispatcher.drops'));
     this.failures$ = this.failureSubject.asObservable().pipe(instrument<FailureRecord>('dispatcher.failures'));
-    this.telemetry$ = this.telemetrySubject.asObservable().pipe(instrument<DispatcherTelemetry>('dispatcher.telemetry'));
+    this.telemetry$ = telemetryWithSnapshot(this.telemetrySubject, () => snapshotRecords(this.sampleMetrics(), this.telemetrySeq)).pipe(
+      instrument<DispatcherTelemetry>('dispatcher.telemetry'),
+    );
+    this.batches$ = this.batchSubjects.map((subject, priority) => subject.asObservable().pipe(instrument<readonly Event[]>(`dispatcher.${LANE_KEYS[priority]!}.batches`)));
     this.ingestErrors$ = this.ingestErrorSubject.asObservable().pipe(instrument<IngestError>('dispatcher.ingestErrors'));
     this.degradation$ = this.levelSubject.pipe(distinctUntilChanged(), instrument<DegradationLevel>('dispatcher.degradation'));
     const monitoring = createMonitoring(() => this.sampleMetrics(), this.config.monitoring, this.scheduler, this.stopped$);
@@ -544,6 +532,18 @@ export class EventDispatcher {
     return Object.freeze({ at: this.scheduler.now(), degradationLevel: this.degradationLevel, lanes: Object.freeze(lanes) });
   }
 
+  /** Lane `priority`'s handler latency window (enqueue → done, ms), for exporters reading it on scrape. */
+  latencyWindow(priority: EventPriority): LatencyWindow {
+    return this.stats[priority]!.latency;
+  }
+
+  /** `util.inspect` / `console.log`: state, level and each lane's depth, not the private fields. */
+  [INSPECT_CUSTOM](): string {
+    const state = this.stopPromise !== null ? 'stopped' : this.started ? 'running' : 'not started';
+    const lanes = EVENT_PRIORITIES.map((p) => `P${p} ${this.merge.buffer(p).size}/${this.merge.buffer(p).capacity}`).join(', ');
+    return inspectSummary('EventDispatcher', `${state}, ${this.degradationLevel}, ${lanes}`);
+  }
+
   // ── entry ───────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -628,6 +628,8 @@ export class EventDispatcher {
     this.curPending = null;
     this.stats[priority]!.inFlightEvents += batch.length;
     this.deliveringLane = priority;
+    const batches = this.batchSubjects[priority]!;
+    if (batches.observed) batches.next(batch);
     return this.fanOut();
   }
 
@@ -784,7 +786,7 @@ export class EventDispatcher {
     if (level !== this.levelSubject.value) {
       this.levelSubject.next(level);
       if (this.telemetrySubject.observed) {
-        this.telemetrySubject.next(Object.freeze({ kind: 'degraded', lane: null, count: 0, at: this.scheduler.now(), level }));
+        this.telemetrySubject.next(degradedRecord(level, this.scheduler.now(), ++this.telemetrySeq));
       }
     }
     this.updatePauses();
@@ -812,10 +814,11 @@ export class EventDispatcher {
     this.failureSubject.complete();
     this.telemetrySubject.complete();
     this.ingestErrorSubject.complete();
+    for (const subject of this.batchSubjects) subject.complete();
     this.levelSubject.complete();
   }
 
   private emitTelemetry(kind: DispatcherTelemetryKind, lane: EventPriority, count: number): void {
-    this.telemetrySubject.next(Object.freeze({ kind, lane, count, at: this.scheduler.now() }));
+    this.telemetrySubject.next(laneRecord(kind, lane, count, this.scheduler.now(), this.merge.buffer(lane).size, ++this.telemetrySeq));
   }
 }

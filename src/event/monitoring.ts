@@ -206,12 +206,14 @@ export function createMonitoring(
   scheduler: SchedulerLike,
   stop$: Observable<unknown>,
 ): MonitoringStreams {
-  const metrics$ = intervalOn(scheduler, config.checkIntervalMs).pipe(
+  const samples$ = intervalOn(scheduler, config.checkIntervalMs).pipe(
     map(() => sample()),
-    instrument<DispatcherMetrics>('dispatcher.metrics'),
     takeUntil(stop$),
     share(),
   );
-  const alerts$ = metrics$.pipe(detectAlerts(config), share(), instrument<DispatcherAlert>('dispatcher.alerts'));
+  // The hook wraps what the user holds, after share(), as for every other stream: a debugger sees
+  // each subscriber's values and the completion at stop.
+  const metrics$ = samples$.pipe(instrument<DispatcherMetrics>('dispatcher.metrics'));
+  const alerts$ = samples$.pipe(detectAlerts(config), share(), instrument<DispatcherAlert>('dispatcher.alerts'));
   return { metrics$, alerts$ };
 }

@@ -9,6 +9,8 @@ import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import type { Event, EventPriority } from '../event/contracts.js';
 import type { EventConfig } from '../event/config.js';
 import type { StateConfig } from '../state/config.js';
+import type { EventDispatcher } from '../event/dispatcher.js';
+import type { OperatingStateManager } from '../state/manager.js';
 import type { OperatingState } from '../state/contracts.js';
 import type { DailySeries } from './csv.js';
 import { cycleTimeMs, dailyEvents, planIntradayBursts, seededRandom, tickEvents, type PayloadShapes } from './events.js';
@@ -55,6 +57,14 @@ export interface ReplayPipeline {
   settle(): Promise<void>;
   /** Stops the system and flushes what it persists. */
   close(): Promise<void>;
+  /** The dispatcher and the state manager under replay, for observers (e.g. a metrics endpoint). */
+  readonly system?: ReplaySystem;
+}
+
+/** The objects of a replayed system an observer may watch. */
+export interface ReplaySystem {
+  readonly dispatcher: EventDispatcher;
+  readonly manager: OperatingStateManager;
 }
 
 /** What a pipeline factory is given. */

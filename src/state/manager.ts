@@ -5,6 +5,7 @@
  */
 import { asyncScheduler, BehaviorSubject, distinctUntilChanged, map, Subject, type Observable, type SchedulerLike } from 'rxjs';
 import { instrument } from '../debug/instrument.js';
+import { INSPECT_CUSTOM, inspectSummary } from '../debug/inspect.js';
 import type { DeepPartial } from '../event/config.js';
 import type { SafetyState } from '../safety/state.js';
 import { resolveStateConfig, type StateConfig } from './config.js';
@@ -176,6 +177,14 @@ export class OperatingStateManager {
     this.transitionsSubject.complete();
     this.evaluationsSubject.complete();
     this.telemetrySubject.complete();
+  }
+
+  /** `util.inspect` / `console.log`: state, since when, override and halt, not the private fields. */
+  [INSPECT_CUSTOM](): string {
+    const m = this.model.value;
+    const since = Number.isFinite(m.stateSince) ? new Date(m.stateSince).toISOString() : String(m.stateSince);
+    const override = m.override === null ? 'no override' : `override until ${new Date(m.override.expiryTime).toISOString()}`;
+    return inspectSummary('OperatingStateManager', `${m.currentState} since ${since}, ${override}${m.tradingHalted ? ', trading halted' : ''}`);
   }
 
   private step(input: OperatingStateInput): OperatingStateModel {
