@@ -9,12 +9,14 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'docs/examples/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    globalSetup: ['test/nats/global-setup.ts'],
   },
   resolve: {
     // The package by name, as the examples (and users) import it: here, this source tree.
     alias: [
       { find: /^qts-reactive\/operators$/, replacement: src('operators/index.ts') },
       { find: /^qts-reactive\/node$/, replacement: src('node.ts') },
+      { find: /^qts-reactive\/prometheus$/, replacement: src('prometheus/index.ts') },
       { find: /^qts-reactive$/, replacement: src('index.ts') },
     ],
   },

@@ -6,6 +6,8 @@
 //   W2  200 000 P3 enqueued at once, 2 µs busy handler, one P0 every 1 ms from a timer →
 //       P0 arrival-to-handled p50 / p99 / max (arrival = the timer callback, before enqueue).
 //   MEM P3 floods of 1 000 000 and 10 000 000 events into qts-reactive → peak heap.
+//   COST W1 for qts-reactive alone and with a Prometheus collector attached, scraped every 1 s and
+//       every 50 ms, rounds interleaved → the ratios (`--collector-only` runs just this part).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -13,8 +15,45 @@ import os from 'node:os';
 const self = fileURLToPath(import.meta.url);
 const argv = process.argv.slice(2);
 
+/**
+ * COST: W1 without a collector, with one scraped every second, and with one scraped every 50 ms,
+ * in child processes run back to back per round. Each round's runs are compared with its own
+ * plain run (the median of those ratios), by wall-clock rate and by rate per CPU second of the
+ * process, which a busy shared machine disturbs less.
+ */
+function collectorCost() {
+  const costRounds = Math.max(rounds, 5);
+  const variants = [
+    ['qts-reactive + collector, scraped every 1 s', 'qts-reactive+prometheus@1000'],
+    ['qts-reactive + collector, scraped every 50 ms', 'qts-reactive+prometheus@50'],
+  ];
+  const plain = [];
+  const runs = variants.map(() => []);
+  for (let r = 0; r < costRounds; r++) {
+    plain.push(child('w1', 'qts-reactive', 1_000_000));
+    variants.forEach(([, contender], i) => runs[i].push(child('w1', contender, 1_000_000)));
+  }
+  const k = (x) => Math.round(x / 1000);
+  console.log(`\nCOST: W1 (1 000 000 events) with and without a Prometheus collector (collectDispatcherMetrics), ${costRounds} rounds (medians)`);
+  console.log('contender                                     | wall events/s | per CPU-second | wall ratio | CPU ratio | scrapes/run, ms each | runs, wall k/s');
+  const row = (label, list) => {
+    const ratio = (key) => median(list.map((x, i) => x[key] / plain[i][key]));
+    const scrapeMs = median(list.map((x) => x.scrapeMs ?? NaN));
+    const scrapes = list[0].scrapes === undefined ? '' : `${median(list.map((x) => x.scrapes))}, ${Number.isFinite(scrapeMs) ? scrapeMs.toFixed(2) : '—'} ms`;
+    console.log(
+      `${label.padEnd(45)} | ${Math.round(median(list.map((x) => x.rate))).toLocaleString('en').padStart(13)} | ${Math.round(median(list.map((x) => x.cpuRate))).toLocaleString('en').padStart(14)} | ` +
+        `${ratio('rate').toFixed(3).padStart(10)} | ${ratio('cpuRate').toFixed(3).padStart(9)} | ${scrapes.padStart(20)} | ${list.map((x) => k(x.rate)).join(' ')}`,
+    );
+  };
+  row('qts-reactive', plain);
+  variants.forEach(([label], i) => row(label, runs[i]));
+}
+
 // ── orchestration ────────────────────────────────────────────────────────────────────────────
 const rounds = Number(argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
+// `--only=w2` (or w1, mem) runs one workload.
+const only = argv.find((a) => a.startsWith('--only='))?.slice(7);
+const runs = (workload) => only === undefined || only === workload;
 function child(workload, contender, size, flags = []) {
   const r = spawnSync(process.execPath, ['--expose-gc', ...flags, self, '--child', workload, contender, String(size)], {
     encoding: 'utf8',
@@ -29,7 +68,9 @@ const fmt = (x) => (Number.isFinite(x) ? x.toFixed(3) : '—').padStart(8);
 async function main() {
 
 console.log(`dispatcher bench — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), rounds ${rounds} (medians)`);
+if (argv.includes('--collector-only')) return collectorCost();
 
+if (runs('w1')) {
 const W1 = [
   ['floor', 1_000_000],
   ['merge', 1_000_000],
@@ -54,7 +95,9 @@ for (const [name] of W1) {
   );
 }
 console.log(`qts-reactive / p-queue = ${(w1['qts-reactive'].rate / w1['p-queue'].rate).toFixed(1)}×`);
+}
 
+if (runs('w2')) {
 const W2 = [
   ['floor', []],
   ['merge', []],
@@ -62,26 +105,41 @@ const W2 = [
   ['p-queue', []],
   ['qts-reactive', []],
   ['qts-reactive', ['--single-threaded-gc']],
+  ['qts-reactive-overflow', []],
 ];
 console.log('\nW2: 200 000 P3 at once (2 µs handler) + one P0 per 1 ms timer: P0 arrival → handled, ms');
 console.log('contender                          | p50      | p99      | max      | p99 / max of P0s due after the enqueue loop | P0s | enqueue loop | flood drained');
-for (const [name, flags] of W2) {
+const w2 = {};
+// `--w2=floor,qts-reactive-overflow` runs only those contenders.
+const w2Only = argv.find((a) => a.startsWith('--w2='))?.slice(5).split(',');
+for (const [name, flags] of W2.filter(([name, flags]) => w2Only === undefined || (w2Only.includes(name) && flags.length === 0))) {
   const n = name === 'concatMap' ? 1 : rounds;
   const runs = [];
   for (let r = 0; r < n; r++) runs.push(child('w2', name, 200_000, flags));
   const pick = (k) => median(runs.map((x) => x[k]));
-  const label = `${name}${flags.length ? ' ' + flags.join(' ') : ''}${n === 1 ? ' (1 round)' : ''}`;
+  const label = `${name === 'qts-reactive-overflow' ? 'qts-reactive, P3 overflowing †' : name}${flags.length ? ' ' + flags.join(' ') : ''}${n === 1 ? ' (1 round)' : ''}`;
+  w2[label] = { p99: pick('p99'), enqueueMs: pick('enqueueMs') };
   console.log(
     `${label.padEnd(34)} | ${fmt(pick('p50'))} | ${fmt(pick('p99'))} | ${fmt(pick('max'))} | ${fmt(pick('afterP99'))} / ${fmt(pick('afterMax'))}${' '.repeat(24)} | ${String(pick('samples')).padStart(3)} | ${pick('enqueueMs').toFixed(0)} ms | ${pick('floodMs').toFixed(0)} ms`,
   );
 }
+console.log('† default P3 lane (50 000, SAMPLE 0.1) with drops$ subscribed: 150 000 of the 200 000 overflow it, each with its drop record');
+const overflow = w2['qts-reactive, P3 overflowing †'];
+console.log(
+  `flood cost: enqueue loop ${overflow.enqueueMs.toFixed(1)} ms (${((overflow.enqueueMs * 1e6) / 200_000).toFixed(0)} ns/event) vs the floor's ${w2.floor.enqueueMs.toFixed(1)} ms ` +
+    `→ ${(overflow.enqueueMs / w2.floor.enqueueMs).toFixed(2)}× (target ≤ 2×); P0 p99 ${overflow.p99.toFixed(2)} ms vs ${w2.floor.p99.toFixed(2)} ms → ${(overflow.p99 / w2.floor.p99).toFixed(2)}× (target ≤ 2×)`,
+);
+}
 
+if (runs('mem')) {
 console.log('\nMEM: P3 flood into qts-reactive (lane bounded at 50 000, SAMPLE 0.1): peak heap above baseline');
 for (const n of [1_000_000, 10_000_000]) {
   const r = child('mem', 'qts-reactive', n);
   console.log(`${n.toLocaleString('en').padStart(10)} events | peak +${(r.peakBytes / 1048576).toFixed(1)} MiB | handled ${r.handled} | dropped ${r.dropped} | queued at end ${r.queued}`);
 }
+}
 
+collectorCost();
 }
 
 // ── children ─────────────────────────────────────────────────────────────────────────────────
@@ -172,6 +230,23 @@ async function createContender(name, onEvent, config = {}) {
   const d = new EventDispatcher(config);
   for (const p of [0, 1, 2, 3]) d.registerHandler(p, (batch) => { for (let i = 0; i < batch.length; i++) onEvent(batch[i]); });
   await d.start();
+  if (name.startsWith('qts-reactive+prometheus@')) {
+    // Scraped every N ms of wall time (Prometheus' default interval is 15 000).
+    const intervalMs = Number(name.slice(name.indexOf('@') + 1));
+    const { Registry } = await import('prom-client');
+    const { collectDispatcherMetrics } = await import('../dist/prometheus/index.js');
+    const registry = new Registry();
+    collectDispatcherMetrics(d, { registry });
+    const scraper = { scrapes: 0, ms: [] };
+    setInterval(() => {
+      const start = performance.now();
+      void registry.metrics().then(() => {
+        scraper.scrapes++;
+        scraper.ms.push(performance.now() - start);
+      });
+    }, intervalMs).unref();
+    return { put: (e) => void d.dispatch(e), dispatcher: d, scraper };
+  }
   // dispatch() is the imperative entry; it returns a shared resolved promise unless a P0 must wait.
   return { put: (e) => void d.dispatch(e), dispatcher: d };
 }
@@ -188,14 +263,14 @@ const zeroTimeouts = {
 
 async function w1Child(name, total) {
   const warmup = total;
-  const events = name === 'qts-reactive' ? await makeQtsEvents(total, priorityOf) : Array.from({ length: total }, (_, i) => ({ priority: priorityOf(i) }));
+  const events = name.startsWith('qts-reactive') ? await makeQtsEvents(total, priorityOf) : Array.from({ length: total }, (_, i) => ({ priority: priorityOf(i) }));
   let handled = 0;
   let target = 0;
   let done;
   const onEvent = () => {
     if (++handled === target) done(performance.now());
   };
-  const { put } = await createContender(name, onEvent, zeroTimeouts);
+  const { put, scraper } = await createContender(name, onEvent, zeroTimeouts);
   const run = async (count) => {
     handled = 0;
     target = count;
@@ -214,8 +289,13 @@ async function w1Child(name, total) {
   // reported too ('cold'), so start-up cost stays visible.
   const coldMs = await run(warmup);
   global.gc?.();
+  const scrapesBefore = scraper?.scrapes ?? 0;
+  const cpuBefore = process.cpuUsage();
   const elapsedMs = await run(total);
-  return { rate: total / (elapsedMs / 1000), coldRate: warmup / (coldMs / 1000), handled };
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const scrapeMs = scraper === undefined ? [] : scraper.ms.slice(scraper.ms.length - (scraper.scrapes - scrapesBefore));
+  return { rate: total / (elapsedMs / 1000), cpuRate: total / (cpuMs / 1000), coldRate: warmup / (coldMs / 1000), handled, scrapes: scraper === undefined ? undefined : scraper.scrapes - scrapesBefore, scrapeMs: median(scrapeMs) };
 }
 
 /**
@@ -239,8 +319,10 @@ function calibrateBusy() {
 
 async function w2Child(name, floodSize) {
   const busy = calibrateBusy();
-  const p3Events = name === 'qts-reactive' ? await makeQtsEvents(floodSize, () => 3) : Array.from({ length: floodSize }, () => ({ priority: 3 }));
-  const p0Pool = name === 'qts-reactive' ? await makeQtsEvents(4096, () => 0) : Array.from({ length: 4096 }, () => ({ priority: 0 }));
+  const overflow = name === 'qts-reactive-overflow';
+  const qts = name === 'qts-reactive' || overflow;
+  const p3Events = qts ? await makeQtsEvents(floodSize, () => 3) : Array.from({ length: floodSize }, () => ({ priority: 3 }));
+  const p0Pool = qts ? await makeQtsEvents(4096, () => 0) : Array.from({ length: 4096 }, () => ({ priority: 0 }));
   const latencies = new Float64Array(65536);
   const dueTimes = new Float64Array(65536);
   const arrivals = new Map();
@@ -249,6 +331,12 @@ async function w2Child(name, floodSize) {
   let floodEnd = Infinity;
   let doneFlood;
   const floodDrained = new Promise((resolve) => (doneFlood = resolve));
+  const p3Gone = () => {
+    if (--p3Left === 0) {
+      floodEnd = performance.now();
+      doneFlood();
+    }
+  };
   const onEvent = (e) => {
     if (e.priority === 0) {
       const at = arrivals.get(e);
@@ -259,17 +347,16 @@ async function w2Child(name, floodSize) {
       }
     } else {
       busy();
-      if (--p3Left === 0) {
-        floodEnd = performance.now();
-        doneFlood();
-      }
+      p3Gone();
     }
   };
-  // The P3 lane must hold the whole flood for the comparison to be like for like.
+  // The P3 lane must hold the whole flood for the comparison to be like for like — except in the
+  // overflow variant, where the default lane overflows and every drop record is consumed.
   const config = {
-    queues: { p3: { capacity: 262_144, batchTimeoutMs: 0 }, p1: { batchTimeoutMs: 0 }, p2: { batchTimeoutMs: 0 } },
+    queues: { p3: { ...(overflow ? {} : { capacity: 262_144 }), batchTimeoutMs: 0 }, p1: { batchTimeoutMs: 0 }, p2: { batchTimeoutMs: 0 } },
   };
-  const { put } = await createContender(name, onEvent, config);
+  const { put, dispatcher } = await createContender(qts ? 'qts-reactive' : name, onEvent, config);
+  if (overflow) dispatcher.drops$.subscribe(p3Gone);
   global.gc?.();
   // A P0 "arrives" at its due time (start + k ms), as from a socket; when the loop was blocked, the
   // timer callback enqueues every P0 that fell due meanwhile, each keeping its due time as arrival.

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import os from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const suites = ['events.mjs', 'cores.mjs', 'dispatcher.mjs'];
+const suites = ['events.mjs', 'cores.mjs', 'dispatcher.mjs', 'nats.mjs'];
 
 console.log(`qts-reactive benchmarks — node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown cpu'}`);
 let failed = false;

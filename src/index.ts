@@ -47,3 +47,5 @@ export * from './state/bridge.js';
 
 // Observability
 export * from './debug/instrument.js';
+export type { LaneTelemetryCounters } from './event/telemetry.js';
+export { formatRecord } from './debug/formatRecord.js';

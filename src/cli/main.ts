@@ -15,8 +15,12 @@ import { ReplayInputError, parseSpxCsv, parseVixCsv } from '../replay/csv.js';
 import { DEFAULT_TARGET_CAGR } from '../replay/metrics.js';
 import { createSystemPipeline } from '../replay/pipeline.js';
 import { renderReport } from '../replay/report.js';
-import { runReplay, toTimeline, type PipelineFactory } from '../replay/run.js';
+import { runReplay, toTimeline, type PipelineFactory, type ReplayResult } from '../replay/run.js';
+import type { DailySeries } from '../replay/csv.js';
+import type { EventConfig } from '../event/config.js';
+import type { StateConfig } from '../state/config.js';
 import { createProgressBar, formatSummary, type ProgressStream } from '../replay/summary.js';
+import type { ReplayMetricsEndpoint } from '../replay/metricsEndpoint.js';
 
 /** Where the CLI writes; injectable so tests run `main` in-process. */
 export interface CliIo {
@@ -130,6 +134,17 @@ Options:
                       FILE (rewritten from the initial state on every run).
                       Default: none, the state is kept in memory only.
   --no-state-file     Keep the operating state in memory only (the default).
+  --metrics-port PORT Serve Prometheus metrics of the lanes and the operating state at
+                      http://127.0.0.1:PORT/metrics while the replay runs (0 picks a
+                      free port; needs the optional peer dependency prom-client).
+  --nats URL          Run across processes on NATS JetStream at URL (e.g.
+                      nats://127.0.0.1:4222): the days are published onto the lanes,
+                      worker processes share the lanes and the operating state (a KV
+                      key); the state file is not used. Needs the @nats-io packages.
+  --workers N         Worker processes with --nats.  Default: 3
+  --kill-worker-at D  With --nats: SIGKILL a worker right after publishing the first
+                      trading day on or after date D (YYYY-MM-DD), and start a
+                      replacement.
   -h, --help          Show this help.
 
 Exit status: 0 on success, 1 on bad input (the message names file:line), 2 on a bad
@@ -147,6 +162,8 @@ interface ReplayArgs {
   stateFile: string | null;
   eventConfig: string | null;
   stateConfig: string | null;
+  metricsPort: number | null;
+  nats: { url: string; workers: number; killWorkerAt: string | null } | null;
 }
 
 function parseNumber(option: string, text: string, check: (n: number) => boolean, expected: string): number {
@@ -179,6 +196,10 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
         'no-state-file': { type: 'boolean' },
         'event-config': { type: 'string' },
         'state-config': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        nats: { type: 'string' },
+        workers: { type: 'string' },
+        'kill-worker-at': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -187,6 +208,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
   }
   const v = parsed.values;
   if (v.help === true) return 'help';
+  if (v['metrics-port'] !== undefined && v.nats !== undefined) throw new UsageError('--metrics-port and --nats: expected one of them, got both (the endpoint serves the in-process replay)');
   if (v['no-report'] === true && v.report !== undefined) throw new UsageError('--report and --no-report: expected one of them, got both');
   if (v['no-state-file'] === true && v['state-file'] !== undefined) throw new UsageError('--state-file and --no-state-file: expected one of them, got both');
   const json = v.json === true;
@@ -201,6 +223,23 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
     stateFile: v['state-file'] ?? null,
     eventConfig: v['event-config'] ?? null,
     stateConfig: v['state-config'] ?? null,
+    metricsPort: v['metrics-port'] === undefined ? null : parseNumber('metrics-port', v['metrics-port'], (n) => Number.isInteger(n) && n >= 0 && n <= 65_535, 'a TCP port from 0 to 65535'),
+    nats: parseNatsArgs(v.nats, v.workers, v['kill-worker-at'], v.intraday),
+  };
+}
+
+function parseNatsArgs(url: string | undefined, workers: string | undefined, killAt: string | undefined, intraday: string | undefined): ReplayArgs['nats'] {
+  if (url === undefined) {
+    if (workers !== undefined || killAt !== undefined) throw new UsageError(`--${workers !== undefined ? 'workers' : 'kill-worker-at'}: expected --nats URL with it, got no --nats`);
+    return null;
+  }
+  if (!/^(nats|tls):\/\/[^\s/]+$/.test(url)) throw new UsageError(`--nats: expected a server URL such as nats://127.0.0.1:4222, got ${JSON.stringify(url)}`);
+  if (intraday !== undefined && intraday !== '0') throw new UsageError('--intraday and --nats: expected one of them, got both');
+  if (killAt !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(killAt)) throw new UsageError(`--kill-worker-at: expected a date YYYY-MM-DD, got ${JSON.stringify(killAt)}`);
+  return {
+    url,
+    workers: workers === undefined ? 3 : parseNumber('workers', workers, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number of workers from 1 to 64'),
+    killWorkerAt: killAt ?? null,
   };
 }
 
@@ -233,14 +272,15 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     eventFile === null ? null : readInput(eventFile.path, eventFile.shown, configWhat(), parseEventConfig),
     stateFile === null ? null : readInput(stateFile.path, stateFile.shown, configWhat(), parseStateConfig),
   ]);
+  const metrics = args.metricsPort === null ? null : await openMetricsEndpoint(args.metricsPort, io);
   const now = io.now ?? (() => performance.now());
   const progress = createProgressBar(io.stderr, now);
   let result;
   try {
-    result = await runReplay({
+    result = args.nats !== null ? await runClusterReplayLazily(args, { spx, vix, eventConfig, stateConfig }, progress, io) : await runReplay({
       spx,
       vix,
-      pipeline: io.pipeline ?? createSystemPipeline,
+      pipeline: metrics?.wrap(io.pipeline ?? createSystemPipeline) ?? io.pipeline ?? createSystemPipeline,
       targetCagr: args.targetCagr,
       intradayTicksPerDay: args.intraday,
       seed: args.seed,
@@ -251,6 +291,7 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     });
   } finally {
     progress.finish();
+    await metrics?.close();
   }
   if (args.json) {
     io.stdout.write(`${JSON.stringify(toTimeline(result.transitions), null, 2)}\n`);
@@ -263,6 +304,40 @@ async function replay(argv: readonly string[], io: CliIo): Promise<number> {
     (args.json ? io.stderr : io.stdout).write(`${args.json ? '' : '\n'}Report written to ${args.report}\n`);
   }
   return 0;
+}
+
+/** Opens the replay's metrics endpoint; prom-client is loaded only here. */
+async function openMetricsEndpoint(port: number, io: CliIo): Promise<ReplayMetricsEndpoint> {
+  const module = await import('../replay/metricsEndpoint.js').catch((error: unknown) => {
+    throw new UsageError(`--metrics-port: expected the optional peer dependency prom-client 15 to be installed, got ${(error as Error).message}`);
+  });
+  const endpoint = await module.openReplayMetrics(port);
+  io.stderr.write(`Prometheus metrics at ${endpoint.url} while the replay runs\n`);
+  return endpoint;
+}
+
+/** The cluster replay, loaded only when asked for: without --nats the NATS packages are never imported. */
+async function runClusterReplayLazily(
+  args: ReplayArgs,
+  inputs: { spx: DailySeries; vix: DailySeries; eventConfig: EventConfig | null; stateConfig: StateConfig | null },
+  progress: { update(done: number, total: number): void },
+  io: CliIo,
+): Promise<ReplayResult> {
+  const { runClusterReplay } = await import('../nats/replay/coordinator.js');
+  const result = await runClusterReplay({
+    url: args.nats!.url,
+    workers: args.nats!.workers,
+    killWorkerAt: args.nats!.killWorkerAt,
+    ...inputs,
+    targetCagr: args.targetCagr,
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  const { cluster } = result;
+  if (!args.json) {
+    const kill = cluster.killedAt === null ? 'no worker killed' : `a worker SIGKILLed after ${cluster.killedAt}, the next cycle in the shared state ${Math.round(cluster.failoverMs ?? 0)} ms later`;
+    io.stderr.write(`cluster: ${cluster.workers} workers on ${args.nats!.url}, ${kill}\n`);
+  }
+  return result;
 }
 
 /**

@@ -59,7 +59,8 @@ interface Candidate {
   readonly part: 'key' | 'value';
   readonly expected: string;
   readonly received: string;
-  readonly detail?: string;
+  /** The message after the key path, when not `expected …, got …`; a function is called only for the reported problem. */
+  readonly detail?: string | (() => string);
 }
 
 function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
@@ -72,25 +73,29 @@ function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function unknownKeyCandidate(parentPath: readonly PropertyKey[], key: string, known: readonly string[]): Candidate {
-  const suggestion = nearestKey(key, known);
   return {
     path: [...parentPath, key],
     part: 'key',
     expected: `one of ${known.join(', ')}`,
     received: JSON.stringify(key),
-    detail:
-      suggestion === undefined
-        ? `unknown key; expected one of ${known.join(', ')}`
-        : `unknown key; did you mean "${suggestion}"?`,
+    detail: () => {
+      const suggestion = nearestKey(key, known);
+      return suggestion === undefined ? `unknown key; expected one of ${known.join(', ')}` : `unknown key; did you mean "${suggestion}"?`;
+    },
   };
 }
 
-function toConfigError(candidate: Candidate, origin: Origin): ConfigError {
+function positionOfCandidate(candidate: Candidate, origin: Origin): SourcePosition | undefined {
   let position = origin.positionOf(candidate.path, candidate.part);
   // A key the caller did not write (a default): point at its nearest written ancestor.
   for (let depth = candidate.path.length - 1; position === undefined && depth >= 0; depth--) {
     position = origin.positionOf(candidate.path.slice(0, depth), 'key');
   }
+  return position;
+}
+
+function toConfigError(candidate: Candidate, origin: Origin, position = positionOfCandidate(candidate, origin)): ConfigError {
+  const detail = typeof candidate.detail === 'function' ? candidate.detail() : candidate.detail;
   return new ConfigError({
     file: origin.file,
     line: position?.line ?? null,
@@ -98,15 +103,26 @@ function toConfigError(candidate: Candidate, origin: Origin): ConfigError {
     keyPath: candidate.path.join('.'),
     expected: candidate.expected,
     received: candidate.received,
-    ...(candidate.detail === undefined ? {} : { detail: candidate.detail }),
+    ...(detail === undefined ? {} : { detail }),
   });
 }
 
-/** The error for the problem that comes first in the text (or first found, without a text). */
+/**
+ * The error for the problem that comes first in the text (or first found, without a text). Only
+ * that one is built: thousands of unknown keys cost one error, not one each.
+ */
 function firstError(candidates: readonly Candidate[], origin: Origin): ConfigError {
-  const errors = candidates.map((candidate) => toConfigError(candidate, origin));
-  const rank = (error: ConfigError) => (error.line === null ? Infinity : error.line * 1e6 + (error.column ?? 0));
-  return errors.reduce((first, error) => (rank(error) < rank(first) ? error : first));
+  const rank = (position: SourcePosition | undefined) => (position === undefined ? Infinity : position.line * 1e6 + position.column);
+  let first = candidates[0]!;
+  let firstPosition = positionOfCandidate(first, origin);
+  for (let i = 1; i < candidates.length; i++) {
+    const position = positionOfCandidate(candidates[i]!, origin);
+    if (rank(position) < rank(firstPosition)) {
+      first = candidates[i]!;
+      firstPosition = position;
+    }
+  }
+  return toConfigError(first, origin, firstPosition);
 }
 
 /** Builds the loader for one configuration file. `Config` is the camelCased block. */

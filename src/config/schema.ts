@@ -81,6 +81,11 @@ export function positiveInteger() {
   return z.number().int().positive().describe('a positive integer');
 }
 
+/** An integer in [1, `max`]; `why` says what the bound protects, for the error message. */
+export function positiveIntegerAtMost(max: number, why: string) {
+  return z.number().int().positive().max(max).describe(`a positive integer <= ${max} (${why})`);
+}
+
 /** An integer ≥ 0. */
 export function nonNegativeInteger() {
   return z.number().int().nonnegative().describe('a non-negative integer');

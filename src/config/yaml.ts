@@ -2,7 +2,7 @@
  * YAML text to plain data, keeping each key's and value's line and column (yaml's `LineCounter`)
  * so that a validation error can point at the place it is about.
  */
-import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { ConfigError } from './errors.js';
 
 /** A 1-based line and column. */
@@ -35,8 +35,10 @@ function reasonOf(message: string): string {
  */
 export function parseYaml(text: string, file: string | null): YamlSource {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const error = document.errors[0];
+  // yaml's own unique-key check compares each key with every earlier one (quadratic: 20 000 keys
+  // took seconds); duplicates are found below with one Set per mapping instead.
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+  const error = document.errors[0] ?? firstDuplicateKey(document);
   if (error !== undefined) {
     const at = lineCounter.linePos(error.pos[0]);
     const reason = reasonOf(error.message);
@@ -50,14 +52,46 @@ export function parseYaml(text: string, file: string | null): YamlSource {
       detail: `invalid YAML: ${reason}`,
     });
   }
-  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml throws a bare ReferenceError for an alias to a missing anchor and for an alias bomb.
+    const reason = error instanceof Error ? error.message : String(error);
+    const alias = firstAlias(document, reason.startsWith('Unresolved alias'));
+    const at = alias?.range === undefined || alias.range === null ? undefined : lineCounter.linePos(alias.range[0]);
+    throw new ConfigError({
+      file,
+      line: at?.line ?? null,
+      column: at?.col ?? null,
+      keyPath: '',
+      expected: 'aliases to earlier anchors, expanding to at most 100 nodes each',
+      received: alias === undefined ? reason : `*${alias.source}`,
+      detail: `invalid YAML alias${alias === undefined ? '' : ` *${alias.source}`}: ${reason}`,
+    });
+  }
+
+  // Each mapping's pairs indexed by key on first use, so locating n keys costs O(n), not O(n²).
+  const pairIndex = new WeakMap<object, Map<unknown, Pair>>();
+  function pairsOf(map: { items: Pair[] }): Map<unknown, Pair> {
+    let index = pairIndex.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const item of map.items) {
+        const key = isScalar(item.key) ? item.key.value : item.key;
+        if (!index.has(key)) index.set(key, item);
+      }
+      pairIndex.set(map, index);
+    }
+    return index;
+  }
 
   function findPair(path: readonly PropertyKey[]): Pair | undefined {
     let node: unknown = document.contents;
     let pair: Pair | undefined;
     for (const segment of path) {
       if (!isMap(node)) return undefined;
-      pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === segment);
+      pair = pairsOf(node).get(segment);
       if (pair === undefined) return undefined;
       node = pair.value;
     }
@@ -82,4 +116,39 @@ export function parseYaml(text: string, file: string | null): YamlSource {
       return part === 'value' ? (positionOfNode(pair.value) ?? positionOfNode(pair.key)) : positionOfNode(pair.key);
     },
   };
+}
+
+/** The first alias of `document` (the first unresolvable one when `unresolved`), for an error position. */
+function firstAlias(document: Document, unresolved: boolean): Alias | undefined {
+  let found: Alias | undefined;
+  visit(document, {
+    Alias(_key, alias) {
+      if (unresolved && alias.resolve(document) !== undefined) return undefined;
+      found = alias;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** The first key written twice in one mapping, as a yaml-style error (message and position). */
+function firstDuplicateKey(document: Document): { pos: [number, number]; message: string } | undefined {
+  let found: { pos: [number, number]; message: string } | undefined;
+  visit(document, {
+    Map(_key, map: YAMLMap) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        const range = (pair.key as Node | null)?.range;
+        found = { pos: [range?.[0] ?? 0, range?.[1] ?? 0], message: 'Map keys must be unique' };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }

@@ -12,6 +12,7 @@ import {
   oneOf,
   positiveFraction,
   positiveInteger,
+  positiveIntegerAtMost,
   positiveNumber,
   section,
 } from '../config/schema.js';
@@ -30,7 +31,7 @@ export interface LaneConfig {
   /** Bounded buffer size (events). */
   readonly capacity: number;
   readonly overflowPolicy: OverflowPolicy;
-  /** Events per delivered batch; 1 = no batching. */
+  /** Events per delivered batch; 1 = no batching. A value above `capacity` acts as `capacity` (a batch never holds more than its lane). */
   readonly batchSize: number;
   /** A batch is delivered at the latest this long after its oldest event was queued. */
   readonly batchTimeoutMs: number;
@@ -91,6 +92,11 @@ export type DeepPartial<T> = T extends readonly unknown[]
     ? { readonly [K in keyof T]?: DeepPartial<T[K]> | undefined }
     : T;
 
+/** Largest lane capacity: a full lane this size already holds ≈ 350 MB of ring slots beside its events. */
+export const MAX_LANE_CAPACITY = 16_777_216;
+/** Largest latency window: the samples of every lane are reserved up front (8 bytes each). */
+export const MAX_LATENCY_WINDOW = 1_000_000;
+
 const laneSchema = section({
   capacity: positiveInteger(),
   overflow_policy: oneOf(Object.values(OverflowPolicy) as [OverflowPolicy, ...OverflowPolicy[]]),
@@ -108,7 +114,7 @@ const eventBlockSchema = section({
   queues: section({ p0: laneSchema, p1: laneSchema, p2: laneSchema, p3: laneSchema }),
   monitoring: section({
     check_interval_ms: positiveNumber('milliseconds'),
-    latency_window: positiveInteger(),
+    latency_window: positiveIntegerAtMost(MAX_LATENCY_WINDOW, 'samples reserved up front per lane, 8 bytes each'),
     alerts: section({
       p0_depth: depthThresholds,
       p1_depth: depthThresholds,
@@ -172,6 +178,13 @@ function checkEventBlock(block: EventBlock): CrossFieldProblem[] {
         { path: [...alertPath, level], expected: `a depth below ${capacityPath.join('.')} (${capacity})`, received: String(depth[level]) },
         { path: capacityPath, expected: `a capacity above ${alertPath.join('.')}.${level} (${depth[level]})`, received: String(capacity) },
       ]);
+    }
+  }
+  for (const lane of LANE_KEYS) {
+    const capacity = block.queues[lane].capacity;
+    if (capacity > MAX_LANE_CAPACITY) {
+      const expected = `a positive integer <= ${MAX_LANE_CAPACITY} (a full lane this size already holds about 350 MB of ring slots)`;
+      problems.push([{ path: ['event', 'queues', lane, 'capacity'], expected, received: String(capacity) }]);
     }
   }
   for (const lane of ['p1', 'p2'] as const) {

@@ -292,22 +292,36 @@ function findFieldProblem(value: unknown, checks: Readonly<Record<string, FieldC
   return null;
 }
 
+/** A constructor that returns the object it is given, so a subclass can stamp a private field on it. */
+class Stamped {
+  constructor(target: object) {
+    return target;
+  }
+}
+
 /**
- * The brand of events built by {@link createEvent}: a module-private symbol whose non-enumerable
- * property holds the event itself. A property read on the event's own hidden class is far cheaper
- * than a WeakSet lookup, and the brand does not travel: spread and `Object.assign` skip
- * non-enumerable properties, a descriptor copy or an `Object.create(event)` child carries a brand
- * pointing at the original rather than at itself, so any modified copy is validated in full. (It
- * guards against copies, not against code that reads the symbol off an event on purpose.)
+ * The brand of events built by {@link createEvent}: a private class field stamped on the event.
+ * It is no property at all (no key, no symbol: inspectors, spread, JSON and `Reflect.ownKeys` never
+ * see it), and checking it (`#brand in value`) reads the event's hidden class like a property
+ * read — much cheaper than a WeakSet lookup. It does not travel: spread, `Object.assign`, a
+ * descriptor copy and an `Object.create(event)` child carry no brand, so any modified copy is
+ * validated in full.
  */
-const BRAND: unique symbol = Symbol('qts-reactive.event');
+class EventBrand extends Stamped {
+  readonly #brand = true;
+
+  /** True when `value` was stamped (an event built by {@link createEvent}, unchanged: it is deeply frozen). */
+  static has(value: unknown): boolean {
+    return typeof value === 'object' && value !== null && #brand in value;
+  }
+}
 
 /** Foreign events known valid: deeply frozen and validated once. Lets dispatch skip re-validation. */
 const validated = new WeakSet<object>();
 
 /** True when `value` is an event built by {@link createEvent}, unchanged (it is deeply frozen). */
 function isBranded(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === value;
+  return EventBrand.has(value);
 }
 
 function describeJsonMismatch(value: unknown): string {
@@ -319,11 +333,20 @@ function describeJsonMismatch(value: unknown): string {
 
 
 /**
+ * Deepest nesting a payload may have. The copy walks the payload recursively, so an unbounded
+ * depth would end in a stack overflow instead of a validation error; real payloads are shallow.
+ */
+export const MAX_PAYLOAD_DEPTH = 256;
+
+/**
  * A JSON-like copy of `value`, or an error naming the exact path (`payload.legs.1.qty`) that is not
  * JSON-like. `path` is a stack of the keys walked so far, joined only when an error is thrown, so
  * the common case builds no strings.
  */
 function copyJsonValue(value: unknown, path: (string | number)[], ancestors: Set<object>): JsonValue {
+  if (path.length > MAX_PAYLOAD_DEPTH) {
+    throw new EventValidationError(path.slice(0, 3).join('.') + '…', `expected at most ${MAX_PAYLOAD_DEPTH} levels of nesting, got more`);
+  }
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return value;
@@ -438,7 +461,7 @@ export function createEvent<K extends EventTypeName>(type: K, init: EventInit<K>
     defaults = PRIORITY_DEFAULTS[priority];
   } else {
     const registration = typeof type === 'string' ? registeredEventType(type) : undefined;
-    if (registration === undefined) throw new EventValidationError('eventType', `unknown event type ${JSON.stringify(type)}`);
+    if (registration === undefined) throw new EventValidationError('eventType', `unknown event type ${describeValue(type)}`);
     priority = registration.priority;
     defaults = registration.defaults;
   }
@@ -463,8 +486,8 @@ export function createEvent<K extends EventTypeName>(type: K, init: EventInit<K>
     canCollapse: given.canCollapse ?? defaults.canCollapse,
     canDrop: given.canDrop ?? defaults.canDrop,
   };
-  // Branded before freezing; non-enumerable, so deepFreeze, JSON and spread never see it.
-  Object.defineProperty(event, BRAND, { value: event, enumerable: false, writable: false, configurable: false });
+  // Branded before freezing; a private field, so deepFreeze, JSON, spread and inspectors never see it.
+  new EventBrand(event);
   deepFreeze(event);
   return event as QtsEvent<K>;
 }

@@ -29,10 +29,15 @@ import { resolveEventConfig, type DeepPartial, type EventConfig } from './config
 import { OfferOutcome, type DropRecord } from './buffer/types.js';
 import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from './merge.js';
 import { createYieldScheduler } from './yield-scheduler.js';
-import { LatencyHistogram } from './histogram.js';
+import { LatencyHistogram, type LatencyWindow } from './histogram.js';
 import { createMonitoring, type DispatcherAlert, type DispatcherMetrics, type LaneMetrics } from './monitoring.js';
 import { SAFETY_TO_DEGRADATION, SafetyStateError, isSafetyState, type SafetyState } from '../safety/state.js';
 import { instrument } from '../debug/instrument.js';
+import { scheduleAfter } from '../scheduling/timer.js';
+import { Multicast } from './multicast.js';
+export type { DispatcherTelemetry, DispatcherTelemetryKind } from './telemetry.js';
+import { degradedRecord, laneRecord, snapshotRecords, telemetryWithSnapshot, type DispatcherTelemetry, type DispatcherTelemetryKind } from './telemetry.js';
+import { INSPECT_CUSTOM, inspectSummary } from '../debug/inspect.js';
 import { HandlingWaiters } from './awaiting.js';
 import { registerEventTypes } from './event-types.js';
 
@@ -66,32 +71,6 @@ export interface IngestError {
   readonly at: number;
 }
 
-/** What a telemetry record reports. */
-export type DispatcherTelemetryKind =
-  | 'enqueued'
-  | 'evicted'
-  | 'collapsed'
-  | 'sampled'
-  | 'blocked'
-  | 'released'
-  | 'handled'
-  | 'failed'
-  | 'shutdown'
-  | 'degraded';
-
-/**
- * A plain frozen telemetry record. Per-event kinds (enqueued, blocked, released, drops) carry
- * `count` 1; `handled` / `failed` come once per batch with the batch's counts; `degraded` has
- * `lane` null and the new `level`.
- */
-export interface DispatcherTelemetry {
-  readonly kind: DispatcherTelemetryKind;
-  readonly lane: EventPriority | null;
-  readonly count: number;
-  readonly at: number;
-  readonly level?: DegradationLevel;
-}
-
 /** Options of {@link EventDispatcher} beside its configuration. */
 export interface EventDispatcherOptions {
   /** Clock and timers (default `asyncScheduler`); pass a `TestScheduler` for virtual time. */
@@ -122,6 +101,22 @@ export class StopTimeoutError extends Error {
   override readonly name = 'StopTimeoutError';
   constructor(readonly stopTimeoutMs: number) {
     super(`stop: expected the batch to settle within stopTimeoutMs (${stopTimeoutMs} ms), got still in flight; it was given up`);
+  }
+}
+
+/**
+ * Rejected by `dispatch` when a handler, while it is being called, dispatches into its own lane and
+ * the event would have to wait for room: the room could only come from the batch that handler is
+ * still processing, so waiting would hang the lane, its producers and `stop()`. Nothing is
+ * enqueued. (A handler may instead dispatch without awaiting, or dispatch into another lane.)
+ */
+export class ReentrantDispatchError extends Error {
+  override readonly name = 'ReentrantDispatchError';
+  constructor(readonly priority: EventPriority) {
+    super(
+      `dispatch: expected room in lane P${priority} for an event dispatched by one of its own handlers, got a full lane ` +
+        'whose room only that handler can free; waiting would deadlock',
+    );
   }
 }
 
@@ -218,13 +213,21 @@ export class EventDispatcher {
   readonly alerts$: Observable<DispatcherAlert>;
   /** Inputs refused or failed: invalid ingested values, ingested source errors, invalid or failed `safety$` values. */
   readonly ingestErrors$: Observable<IngestError>;
+  /**
+   * Indexed by priority: every batch handed to that lane's handlers, as it is handed over (named
+   * `dispatcher.p0.batches` … `dispatcher.p3.batches`); produced only while subscribed.
+   */
+  readonly batches$: readonly Observable<readonly Event[]>[];
 
   private readonly scheduler: SchedulerLike;
   private readonly merge: PriorityMerge;
   private readonly safety$: Observable<SafetyState> | undefined;
-  private readonly dropSubject = new Subject<DropRecord>();
+  private readonly dropSubject = new Multicast<DropRecord>();
   private readonly failureSubject = new Subject<FailureRecord>();
   private readonly telemetrySubject = new Subject<DispatcherTelemetry>();
+  /** The sequence number of the last telemetry record. */
+  private telemetrySeq = 0;
+  private readonly batchSubjects = EVENT_PRIORITIES.map(() => new Subject<readonly Event[]>());
   private readonly ingestErrorSubject = new Subject<IngestError>();
   private readonly levelSubject = new BehaviorSubject<DegradationLevel>(DegradationLevel.NORMAL);
   /** Emits once at stop and replays it, so monitoring subscribed after stop() ends at once too. */
@@ -251,6 +254,8 @@ export class EventDispatcher {
   private curIndex = 0;
   private curFailed = false;
   private curPending: PendingBatch | null = null;
+  /** The lane whose handlers are being called right now, or -1. */
+  private deliveringLane = -1;
   /** Batches whose handlers returned a Promise or Observable that has not settled yet. */
   private readonly unsettled = new Set<PendingBatch>();
 
@@ -283,9 +288,12 @@ export class EventDispatcher {
       onProgress: () => this.onProgress(),
     });
     this.stats = EVENT_PRIORITIES.map(() => new LaneStats(this.config.monitoring.latencyWindow));
-    this.drops$ = this.dropSubject.asObservable().pipe(instrument<DropRecord>('dispatcher.drops'));
+    this.drops$ = this.dropSubject.observable.pipe(instrument<DropRecord>('dispatcher.drops'));
     this.failures$ = this.failureSubject.asObservable().pipe(instrument<FailureRecord>('dispatcher.failures'));
-    this.telemetry$ = this.telemetrySubject.asObservable().pipe(instrument<DispatcherTelemetry>('dispatcher.telemetry'));
+    this.telemetry$ = telemetryWithSnapshot(this.telemetrySubject, () => snapshotRecords(this.sampleMetrics(), this.telemetrySeq)).pipe(
+      instrument<DispatcherTelemetry>('dispatcher.telemetry'),
+    );
+    this.batches$ = this.batchSubjects.map((subject, priority) => subject.asObservable().pipe(instrument<readonly Event[]>(`dispatcher.${LANE_KEYS[priority]!}.batches`)));
     this.ingestErrors$ = this.ingestErrorSubject.asObservable().pipe(instrument<IngestError>('dispatcher.ingestErrors'));
     this.degradation$ = this.levelSubject.pipe(distinctUntilChanged(), instrument<DegradationLevel>('dispatcher.degradation'));
     const monitoring = createMonitoring(() => this.sampleMetrics(), this.config.monitoring, this.scheduler, this.stopped$);
@@ -311,6 +319,7 @@ export class EventDispatcher {
    *
    * @throws (rejects) {EventValidationError} naming the invalid field; nothing else is affected
    * @throws (rejects) {DispatcherStoppedError} after `stop()`
+   * @throws (rejects) {ReentrantDispatchError} when a handler, during its call, dispatches into its own full lane
    */
   dispatch(event: Event): Promise<void> {
     if (!this.accepting) return Promise.reject(new DispatcherStoppedError('dispatch'));
@@ -319,6 +328,9 @@ export class EventDispatcher {
       valid = validateEvent(event);
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (this.deliveringLane === valid.priority && this.wouldWaitForOwnBatch(valid)) {
+      return Promise.reject(new ReentrantDispatchError(valid.priority));
     }
     if (this.enqueue(valid) !== OfferOutcome.HELD) return RESOLVED;
     return this.waitForRoom(valid);
@@ -377,8 +389,10 @@ export class EventDispatcher {
    * registration order. Returns a function that removes it (batches already started still reach it).
    *
    * @throws {DispatcherArgumentError} for an unknown priority or a handler that is not a function
+   * @throws {DispatcherStoppedError} after `stop()`
    */
   registerHandler(priority: EventPriority, handler: EventHandler): () => void {
+    if (this.stopPromise !== null) throw new DispatcherStoppedError('registerHandler');
     if (!EVENT_PRIORITIES.includes(priority)) throw new DispatcherArgumentError('priority', 'an EventPriority (0, 1, 2 or 3)', priority);
     if (typeof handler !== 'function') throw new DispatcherArgumentError('handler', 'a function', handler);
     // Copy-on-write: a batch being fanned out keeps the list it started with.
@@ -436,16 +450,20 @@ export class EventDispatcher {
     this.stopPromise = new Promise<void>((resolve) => {
       let timedOut = false;
       let finished = false;
-      const timer = this.scheduler.schedule(() => {
+      let abandoning = false;
+      const timer = scheduleAfter(this.scheduler, this.config.stopTimeoutMs, () => {
         timedOut = true;
         const now = this.scheduler.now();
         for (const priority of [1, 2, 3] as const) this.merge.buffer(priority).clear('shutdown', now);
-        // P1–P3 batches still in flight are given up (P0 is always waited for).
+        // P1–P3 batches still in flight are given up (P0 is always waited for). The stop may not
+        // complete (and close failures$) before every one of them has been reported.
+        abandoning = true;
         for (const batch of [...this.unsettled]) if (batch.priority !== 0) this.abandon(batch);
+        abandoning = false;
         check();
-      }, this.config.stopTimeoutMs);
+      });
       const check = (): void => {
-        if (finished) return;
+        if (finished || abandoning) return;
         const now = this.scheduler.now();
         for (const priority of EVENT_PRIORITIES) {
           // A lane nobody consumes cannot drain: what it holds is reported at once.
@@ -470,8 +488,10 @@ export class EventDispatcher {
    * safety-driven one. Paused lanes keep buffering and resume when the level lifts.
    *
    * @throws {DispatcherArgumentError} when `level` is not a DegradationLevel
+   * @throws {DispatcherStoppedError} after `stop()`
    */
   setDegradationLevel(level: DegradationLevel): void {
+    if (this.stopPromise !== null) throw new DispatcherStoppedError('setDegradationLevel');
     if (typeof level !== 'string' || !Object.hasOwn(DEGRADATION_SEVERITY, level)) {
       throw new DispatcherArgumentError('level', `one of ${Object.keys(DEGRADATION_SEVERITY).join(', ')}`, level);
     }
@@ -512,6 +532,18 @@ export class EventDispatcher {
     return Object.freeze({ at: this.scheduler.now(), degradationLevel: this.degradationLevel, lanes: Object.freeze(lanes) });
   }
 
+  /** Lane `priority`'s handler latency window (enqueue → done, ms), for exporters reading it on scrape. */
+  latencyWindow(priority: EventPriority): LatencyWindow {
+    return this.stats[priority]!.latency;
+  }
+
+  /** `util.inspect` / `console.log`: state, level and each lane's depth, not the private fields. */
+  [INSPECT_CUSTOM](): string {
+    const state = this.stopPromise !== null ? 'stopped' : this.started ? 'running' : 'not started';
+    const lanes = EVENT_PRIORITIES.map((p) => `P${p} ${this.merge.buffer(p).size}/${this.merge.buffer(p).capacity}`).join(', ');
+    return inspectSummary('EventDispatcher', `${state}, ${this.degradationLevel}, ${lanes}`);
+  }
+
   // ── entry ───────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -531,6 +563,16 @@ export class EventDispatcher {
             },
       );
     });
+  }
+
+  /**
+   * True when `event`, dispatched by a handler of its own lane during the call, would be held while
+   * every slot of the lane is taken (one by that handler's batch): only that batch could free room.
+   */
+  private wouldWaitForOwnBatch(event: Event): boolean {
+    const buffer = this.merge.buffer(event.priority);
+    if (event.canDrop === true || buffer.size + buffer.heldCount < buffer.capacity) return false;
+    return this.merge.inFlight(event.priority) >= this.config.queues[LANE_KEYS[event.priority]!].concurrency;
   }
 
   private ingestOne(value: Event): void {
@@ -585,6 +627,9 @@ export class EventDispatcher {
     this.curFailed = false;
     this.curPending = null;
     this.stats[priority]!.inFlightEvents += batch.length;
+    this.deliveringLane = priority;
+    const batches = this.batchSubjects[priority]!;
+    if (batches.observed) batches.next(batch);
     return this.fanOut();
   }
 
@@ -597,6 +642,7 @@ export class EventDispatcher {
       const result = handler(batch);
       if (result !== undefined && result !== null) this.track(result);
     }
+    this.deliveringLane = -1;
     const pending = this.curPending;
     if (pending === null) {
       this.completeBatch(this.curPriority, batch, this.curEnqueuedAt, this.curFailed);
@@ -740,7 +786,7 @@ export class EventDispatcher {
     if (level !== this.levelSubject.value) {
       this.levelSubject.next(level);
       if (this.telemetrySubject.observed) {
-        this.telemetrySubject.next(Object.freeze({ kind: 'degraded', lane: null, count: 0, at: this.scheduler.now(), level }));
+        this.telemetrySubject.next(degradedRecord(level, this.scheduler.now(), ++this.telemetrySeq));
       }
     }
     this.updatePauses();
@@ -768,10 +814,11 @@ export class EventDispatcher {
     this.failureSubject.complete();
     this.telemetrySubject.complete();
     this.ingestErrorSubject.complete();
+    for (const subject of this.batchSubjects) subject.complete();
     this.levelSubject.complete();
   }
 
   private emitTelemetry(kind: DispatcherTelemetryKind, lane: EventPriority, count: number): void {
-    this.telemetrySubject.next(Object.freeze({ kind, lane, count, at: this.scheduler.now() }));
+    this.telemetrySubject.next(laneRecord(kind, lane, count, this.scheduler.now(), this.merge.buffer(lane).size, ++this.telemetrySeq));
   }
 }

@@ -19,6 +19,21 @@ function nearestRank(sorted: Float64Array, count: number, fraction: number): num
   return sorted[rank - 1] ?? Number.NaN;
 }
 
+/** What a reader of a lane's latency window (an exporter, on scrape) may use. */
+export interface LatencyWindow {
+  /** How many samples the window keeps. */
+  readonly windowSize: number;
+  /** Samples ever recorded. */
+  readonly total: number;
+  /** p50, p99 and max over the window. */
+  summary(): LatencySummary;
+  /**
+   * Visits, oldest first, the samples recorded after the first `since` (a `total` read earlier)
+   * that the window still holds, and returns how many of those were already overwritten.
+   */
+  forEachSince(since: number, visit: (latencyMs: number) => void): number;
+}
+
 /**
  * Keeps the last `windowSize` latency samples; older ones are overwritten, never accumulated.
  *
@@ -30,7 +45,7 @@ function nearestRank(sorted: Float64Array, count: number, fraction: number): num
  * window.summary(); // { p50: 0.4, p99: 3, max: 3, count: 2 }
  * ```
  */
-export class LatencyHistogram {
+export class LatencyHistogram implements LatencyWindow {
   private readonly samples: Float64Array;
   private readonly scratch: Float64Array;
   private nextSlot = 0;
@@ -90,6 +105,19 @@ export class LatencyHistogram {
       max: sorted[count - 1] ?? Number.NaN,
       count,
     });
+  }
+
+  /** See {@link LatencyWindow.forEachSince}. */
+  forEachSince(since: number, visit: (latencyMs: number) => void): number {
+    const recorded = Math.max(0, this.total - since);
+    const held = Math.min(recorded, this.filled);
+    const size = this.windowSize;
+    let slot = (this.nextSlot - held + size) % size;
+    for (let i = 0; i < held; i++) {
+      visit(this.samples[slot]!);
+      slot = slot + 1 === size ? 0 : slot + 1;
+    }
+    return recorded - held;
   }
 
   /** Forgets every sample. */

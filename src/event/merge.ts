@@ -26,6 +26,7 @@ import { createLaneBuffer } from './buffer/index.js';
 import { RingLaneBuffer, takeBatch } from './buffer/base.js';
 import { OfferOutcome, type DropRecord, type LaneBuffer, type SinkFailure } from './buffer/types.js';
 import type { YieldScheduler } from './yield-scheduler.js';
+import { scheduleAfter } from '../scheduling/timer.js';
 
 /** How many delivered events pass between two clock reads inside a slice. */
 export const CLOCK_CHECK_EVENTS = 32;
@@ -151,8 +152,9 @@ class MergeLane {
     settings: MergeLaneSettings,
   ) {
     this.buffer = settings.buffer;
-    // P0 is never batched.
-    this.batchSize = priority === 0 ? 1 : Math.max(1, Math.floor(settings.batchSize));
+    // P0 is never batched; a batch can never hold more than the lane (so a batch size above the
+    // capacity acts as the capacity, and reserves nothing beyond it).
+    this.batchSize = priority === 0 ? 1 : Math.max(1, Math.min(Math.floor(settings.batchSize), settings.buffer.capacity));
     this.batchTimeoutMs = Math.max(0, settings.batchTimeoutMs);
     this.concurrency = Math.max(1, Math.floor(settings.concurrency));
     this.maxStarvationMs = settings.maxStarvationMs;
@@ -454,11 +456,11 @@ export class PriorityMerge {
     if (lane.timer !== null && lane.timerDue <= due) return;
     this.cancelTimer(lane);
     lane.timerDue = due;
-    lane.timer = this.scheduler.schedule(() => {
+    lane.timer = scheduleAfter(this.scheduler, due - now, () => {
       lane.timer = null;
       lane.timerDue = Number.POSITIVE_INFINITY;
       this.requestDrain();
-    }, due - now);
+    });
   }
 
   private cancelTimer(lane: MergeLane): void {

@@ -3,11 +3,12 @@
  * thresholds, backpressure ratios and latency budgets that fire when a level is entered and when
  * it clears — never on every sample.
  */
-import { Observable, interval, map, share, takeUntil, type SchedulerLike } from 'rxjs';
+import { Observable, map, share, takeUntil, type SchedulerLike } from 'rxjs';
 import type { DegradationLevel, EventPriority, LaneKey, OverflowPolicy } from './contracts.js';
 import type { AlertThresholds, MonitoringConfig } from './config.js';
 import type { LatencySummary } from './histogram.js';
 import { instrument } from '../debug/instrument.js';
+import { intervalOn } from '../scheduling/timer.js';
 
 /** One lane's figures at a sampling instant. Counters are running totals since construction. */
 export interface LaneMetrics {
@@ -115,7 +116,8 @@ export function readAlerts(metrics: DispatcherMetrics, config: MonitoringConfig,
     const p = lane.priority;
     const depthThresholds = config.alerts[DEPTH_KEYS[p]];
     if (depthThresholds !== null) {
-      readings.push({ priority: p, kind: 'depth', level: levelOf(lane.depth, depthThresholds), value: lane.depth, threshold: depthThresholds.warning });
+      const level = levelOf(lane.depth, depthThresholds);
+      readings.push({ priority: p, kind: 'depth', level, value: lane.depth, threshold: level === 'critical' ? depthThresholds.critical : depthThresholds.warning });
     }
     const ratioThresholds = p === 1 ? config.backpressure.p1 : p === 2 ? config.backpressure.p2 : undefined;
     if (ratioThresholds !== undefined) {
@@ -205,12 +207,14 @@ export function createMonitoring(
   scheduler: SchedulerLike,
   stop$: Observable<unknown>,
 ): MonitoringStreams {
-  const metrics$ = interval(config.checkIntervalMs, scheduler).pipe(
+  const samples$ = intervalOn(scheduler, config.checkIntervalMs).pipe(
     map(() => sample()),
-    instrument<DispatcherMetrics>('dispatcher.metrics'),
     takeUntil(stop$),
     share(),
   );
-  const alerts$ = metrics$.pipe(detectAlerts(config), share(), instrument<DispatcherAlert>('dispatcher.alerts'));
+  // The hook wraps what the user holds, after share(), as for every other stream: a debugger sees
+  // each subscriber's values and the completion at stop.
+  const metrics$ = samples$.pipe(instrument<DispatcherMetrics>('dispatcher.metrics'));
+  const alerts$ = samples$.pipe(detectAlerts(config), share(), instrument<DispatcherAlert>('dispatcher.alerts'));
   return { metrics$, alerts$ };
 }

@@ -14,6 +14,7 @@ import { SampleLaneBuffer } from './buffer/sample.js';
 import type { RingLaneBuffer } from './buffer/base.js';
 import { LaneConfigError } from './buffer/errors.js';
 import { OfferOutcome, type DropRecord, type LaneCounters, type SinkFailure } from './buffer/types.js';
+import { scheduleAfter } from '../scheduling/timer.js';
 
 /** The queue API every lane queue offers. */
 export interface EventQueue {
@@ -238,7 +239,7 @@ export abstract class LaneQueue implements EventQueue {
     else this.lastConsumer.next = waiter;
     this.lastConsumer = waiter;
     if (timeoutMs !== Number.POSITIVE_INFINITY) {
-      waiter.timer = this.scheduler.schedule(() => this.expire(waiter), timeoutMs);
+      waiter.timer = scheduleAfter(this.scheduler, timeoutMs, () => this.expire(waiter));
     }
   }
 

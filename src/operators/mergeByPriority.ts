@@ -1,7 +1,7 @@
 /**
  * The priority merge as a pipeable operator.
  */
-import { Observable, asyncScheduler, isObservable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, asyncScheduler, isObservable, type NextObserver, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { EVENT_PRIORITIES, EventPriority, validateEvent, type Event, type LaneKey } from '../event/contracts.js';
 import type { DeepPartial, EventConfig, LaneConfig } from '../event/config.js';
 import { SHIPPED_LANES } from '../config/shipped.js';
@@ -9,6 +9,7 @@ import type { DropRecord, SinkFailure } from '../event/buffer/types.js';
 import { PriorityMerge, mergeLanesFromConfig, type MergeLaneSinks, type PriorityMergeSink } from '../event/merge.js';
 import { createYieldScheduler } from '../event/yield-scheduler.js';
 import { instrument } from '../debug/instrument.js';
+import { openDropChannel } from '../debug/drops.js';
 import { describeValue } from '../config/errors.js';
 import { canCollapseByDefault, canDropByDefault } from './internal/bufferOnDemand.js';
 
@@ -46,6 +47,8 @@ export interface MergeByPriorityOptions<T = Event> {
    * queued when the output ends by unsubscription or error; a callback that throws is isolated.
    */
   onDrop?: (record: DropRecord<T>) => void;
+  /** Receives the same records as `onDrop` through the named stream `<name>.drops` (see `OnDemandOptions.drops`). */
+  drops?: NextObserver<DropRecord<T>>;
   /**
    * COLLAPSE lanes' key (default: the event type). Without it, values that are not events never
    * collapse; with it, any droppable value whose `canCollapse` field is not `false` may.
@@ -137,11 +140,12 @@ export function mergeByPriority<T = Event>(options: MergeByPriorityOptions<T> = 
       // A failing error sink has nowhere left to report to.
     }
   };
-  const named = instrument<readonly T[]>(options.name);
+  const named = instrument<readonly T[]>(options.name, 'operator', 'mergeByPriority');
   return (source) =>
     named(new Observable<readonly T[]>((subscriber) => {
       let completed = false;
       let merge: PriorityMerge | undefined = undefined;
+      const drops = openDropChannel(options.name, 'mergeByPriority', options.drops as NextObserver<DropRecord> | undefined, sinks.onDrop);
       const emitAfter = (priority: EventPriority, batch: readonly Event[]): boolean => {
         const result = handler === undefined ? undefined : handler(batch, priority);
         const isAsync = result != null && (isObservable(result) || typeof (result as PromiseLike<unknown>).then === 'function');
@@ -173,7 +177,7 @@ export function mergeByPriority<T = Event>(options: MergeByPriorityOptions<T> = 
         if (completed && merge !== undefined && merge.isIdle()) subscriber.complete();
       };
       merge = new PriorityMerge({
-        lanes: mergeLanesFromConfig(laneConfig, sinks),
+        lanes: mergeLanesFromConfig(laneConfig, { ...sinks, onDrop: drops?.report }),
         scheduler,
         yieldScheduler: createYieldScheduler(scheduler),
         sink,
@@ -208,6 +212,7 @@ export function mergeByPriority<T = Event>(options: MergeByPriorityOptions<T> = 
           const buffer = lanes.buffer(priority);
           if (buffer.size > 0 || buffer.heldCount > 0) buffer.clear('shutdown', now);
         }
+        drops?.end();
       });
       subscriber.add(
         source.subscribe({

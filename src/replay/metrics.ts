@@ -18,6 +18,8 @@ export interface TradingDay {
   readonly close: number;
   /** The VIX close. */
   readonly vix: number;
+  /** Line of the index row in its file, for messages (absent for days built by hand). */
+  readonly spxLine?: number;
 }
 
 /** Rows left out of the join, per file and per cause. */
@@ -100,7 +102,7 @@ export function joinDailySeries(spx: DailySeries, vix: DailySeries): JoinedSerie
       continue;
     }
     joinedDates.add(row.date);
-    days.push({ index: days.length, date: row.date, dateMs: isoDateToEpochMs(row.date), close: row.value, vix: vixClose });
+    days.push({ index: days.length, date: row.date, dateMs: isoDateToEpochMs(row.date), close: row.value, vix: vixClose, spxLine: row.line });
   }
   if (days.length === 0) {
     throw new ReplayInputError(spx.file, null, `no date has a value in both files: ${lineSpan(spx)} and ${lineSpan(vix)} do not overlap`);
@@ -172,4 +174,26 @@ export function deriveMetrics(days: readonly TradingDay[], targetCagr: number = 
     out.push({ day, dailyReturn, peakClose, metrics });
   }
   return out;
+}
+
+/**
+ * Throws at the index row whose derived metrics are not finite numbers. A close can be a valid
+ * number (e.g. `1e308`) and still overflow a ratio or the annualised growth; the state machine
+ * would refuse those metrics mid-run, so they are refused here, at the row that caused them.
+ *
+ * @param days derived as {@link deriveMetrics} returns them
+ * @param spxFile the index file's name, for the message
+ * @throws {ReplayInputError} `file:line` naming the metric and the close
+ */
+export function checkDerivedMetrics(days: readonly DayMetrics[], spxFile: string): void {
+  for (const { day, metrics, dailyReturn } of days) {
+    for (const [name, value] of [['dailyReturn', dailyReturn] as const, ...Object.entries(metrics)]) {
+      if (typeof value !== 'number' || Number.isFinite(value)) continue;
+      throw new ReplayInputError(
+        spxFile,
+        day.spxLine ?? null,
+        `expected a close whose derived metrics are finite, got ${name} = ${value} from the close ${day.close} on ${day.date}`,
+      );
+    }
+  }
 }

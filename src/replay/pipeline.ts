@@ -109,6 +109,7 @@ export function createSystemPipeline(context: PipelineContext): ReplayPipeline {
   };
 
   return {
+    system: { dispatcher, manager },
     dispatch(events) {
       for (const event of events) input.next(event);
     },

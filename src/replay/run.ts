@@ -9,10 +9,12 @@ import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import type { Event, EventPriority } from '../event/contracts.js';
 import type { EventConfig } from '../event/config.js';
 import type { StateConfig } from '../state/config.js';
+import type { EventDispatcher } from '../event/dispatcher.js';
+import type { OperatingStateManager } from '../state/manager.js';
 import type { OperatingState } from '../state/contracts.js';
 import type { DailySeries } from './csv.js';
 import { cycleTimeMs, dailyEvents, planIntradayBursts, seededRandom, tickEvents, type PayloadShapes } from './events.js';
-import { DEFAULT_TARGET_CAGR, deriveMetrics, joinDailySeries, type DayMetrics, type SkippedRows } from './metrics.js';
+import { DEFAULT_TARGET_CAGR, checkDerivedMetrics, deriveMetrics, joinDailySeries, type DayMetrics, type SkippedRows } from './metrics.js';
 
 /** One operating-state transition as the replay reports it. `at` is epoch ms. */
 export interface ReplayTransition {
@@ -55,6 +57,14 @@ export interface ReplayPipeline {
   settle(): Promise<void>;
   /** Stops the system and flushes what it persists. */
   close(): Promise<void>;
+  /** The dispatcher and the state manager under replay, for observers (e.g. a metrics endpoint). */
+  readonly system?: ReplaySystem;
+}
+
+/** The objects of a replayed system an observer may watch. */
+export interface ReplaySystem {
+  readonly dispatcher: EventDispatcher;
+  readonly manager: OperatingStateManager;
 }
 
 /** What a pipeline factory is given. */
@@ -135,13 +145,14 @@ export function toTimeline(transitions: readonly ReplayTransition[]): TimelineEn
  * of day 0 and is flushed one trading day at a time: each day's synthetic ticks (if any) during the
  * session, then its cycle events at 21:00 UTC.
  *
- * @throws {ReplayInputError} when the files do not overlap
+ * @throws {ReplayInputError} when the files do not overlap, or a close yields metrics that are not finite
  */
 export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const targetCagr = options.targetCagr ?? DEFAULT_TARGET_CAGR;
   const ticksPerDay = options.intradayTicksPerDay ?? 0;
   const { days: tradingDays, skipped } = joinDailySeries(options.spx, options.vix);
   const days = deriveMetrics(tradingDays, targetCagr);
+  checkDerivedMetrics(days, options.spx.file);
   const first = days[0]!;
 
   const scheduler = new VirtualTimeScheduler(VirtualAction, Infinity);

@@ -5,6 +5,7 @@
  */
 import { asyncScheduler, BehaviorSubject, distinctUntilChanged, map, Subject, type Observable, type SchedulerLike } from 'rxjs';
 import { instrument } from '../debug/instrument.js';
+import { INSPECT_CUSTOM, inspectSummary } from '../debug/inspect.js';
 import type { DeepPartial } from '../event/config.js';
 import type { SafetyState } from '../safety/state.js';
 import { resolveStateConfig, type StateConfig } from './config.js';
@@ -23,7 +24,6 @@ import {
   initialOperatingState,
   modelFromSnapshot,
   persistedSnapshotOf,
-  snapshotOf,
   telemetryOf,
   type EvaluationRecord,
   type OperatingStateInput,
@@ -152,9 +152,13 @@ export class OperatingStateManager {
     this.step({ kind: 'CHECK_EXPIRY' });
   }
 
-  /** The public snapshot now. */
+  /**
+   * The snapshot now. It carries every timer too (it is the persisted snapshot), so passing it back
+   * as `initial` restores everything: an active override with its revert state and expiry, the
+   * cooldown, a pending confirmation and the safety state.
+   */
   getSnapshot(): OperatingStateSnapshot {
-    return snapshotOf(this.model.value, this.scheduler.now());
+    return this.getPersistedSnapshot();
   }
 
   /** The snapshot with every timer (override, cooldown, confirmation, safety), for a store. */
@@ -173,6 +177,14 @@ export class OperatingStateManager {
     this.transitionsSubject.complete();
     this.evaluationsSubject.complete();
     this.telemetrySubject.complete();
+  }
+
+  /** `util.inspect` / `console.log`: state, since when, override and halt, not the private fields. */
+  [INSPECT_CUSTOM](): string {
+    const m = this.model.value;
+    const since = Number.isFinite(m.stateSince) ? new Date(m.stateSince).toISOString() : String(m.stateSince);
+    const override = m.override === null ? 'no override' : `override until ${new Date(m.override.expiryTime).toISOString()}`;
+    return inspectSummary('OperatingStateManager', `${m.currentState} since ${since}, ${override}${m.tradingHalted ? ', trading halted' : ''}`);
   }
 
   private step(input: OperatingStateInput): OperatingStateModel {

@@ -19,6 +19,7 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import { instrument } from '../debug/instrument.js';
+import { scheduleAfter } from '../scheduling/timer.js';
 import type { DeepPartial } from '../event/config.js';
 import type { SafetyState } from '../safety/state.js';
 import { resolveStateConfig, type StateConfig } from './config.js';
@@ -121,7 +122,7 @@ function samplePerCycle<T>(source: Observable<T>, cycleMs: number, scheduler: Sc
         // A value arriving on a boundary is evaluated there (after it, in the same instant); the
         // run's own start is not a boundary: the first falls one cycle later.
         const nextBoundary = phaseAt + Math.max(1, Math.ceil((now - phaseAt) / cycleMs)) * cycleMs;
-        timer = scheduler.schedule(fire, nextBoundary - now);
+        timer = scheduleAfter(scheduler, nextBoundary - now, fire);
       },
       error: (error: unknown) => subscriber.error(error),
       complete: () => subscriber.complete(),
@@ -307,12 +308,12 @@ export function operatingState$(
       this.timer = null;
       this.timerFor = expiry;
       if (expiry === null) return;
-      this.timer = scheduler.schedule(() => {
+      this.timer = scheduleAfter(scheduler, expiry - scheduler.now(), () => {
         this.timer = null;
         this.timerFor = null;
         this.expiry.next({ kind: 'CHECK_EXPIRY' });
         this.completeIfIdle();
-      }, Math.max(0, expiry - scheduler.now()));
+      });
     }
 
     private completeIfIdle(): void {

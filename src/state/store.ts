@@ -14,13 +14,26 @@ export interface StateFileSystem {
   open(path: string, flags: string): Promise<{ writeFile(data: string, encoding: 'utf8'): Promise<void>; sync(): Promise<void>; close(): Promise<void> }>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string, options: { force: boolean }): Promise<void>;
+  /** Lists a directory; without it, stale temp files of killed writers are left alone. */
+  readdir?(path: string): Promise<string[]>;
+}
+
+/** Whether process `pid` is alive on this host (a process we may not signal is alive too). */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
  * A {@link StateStore} in one JSON file. `save` writes a temp file beside it, fsyncs it, renames it
  * over the target (atomic on POSIX) and fsyncs the directory; a failure at any step leaves the old
  * file as it was and removes the temp file. `load` reads only the target, so a torn temp file left
- * by a crash is never read.
+ * by a crash is never read; the next `load` or `save` removes such files (those of writers that are
+ * no longer running), so kills do not leave them piling up.
  */
 export class JsonFileStateStore implements StateStore {
   private sequence = 0;
@@ -41,6 +54,7 @@ export class JsonFileStateStore implements StateStore {
 
   /** @inheritDoc */
   async load(): Promise<PersistedOperatingState | null> {
+    await this.removeStaleTemps();
     let text: string;
     try {
       text = await this.fs.readFile(this.path, 'utf8');
@@ -63,15 +77,39 @@ export class JsonFileStateStore implements StateStore {
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    const run = (): Promise<void> => this.write(text);
+    const run = (): Promise<void> => this.removeStaleTemps().then(() => this.write(text));
     const saved = this.lastSave.then(run, run);
     this.lastSave = saved.catch(() => undefined);
     return saved;
   }
 
+  /** `.<name>.<pid>.<sequence>.tmp`: the temp file of one save, named after its writer. */
+  private tempPath(pid: number, sequence: number): string {
+    return join(dirname(this.path), `.${basename(this.path)}.${pid}.${sequence}.tmp`);
+  }
+
+  /** Removes temp files of this store left by writers that died mid-save (best effort). */
+  private async removeStaleTemps(): Promise<void> {
+    if (this.fs.readdir === undefined) return;
+    const prefix = `.${basename(this.path)}.`;
+    let names: string[];
+    try {
+      names = await this.fs.readdir(dirname(this.path));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const match = name.startsWith(prefix) ? /^(\d+)\.(\d+)\.tmp$/.exec(name.slice(prefix.length)) : null;
+      if (match === null) continue;
+      const pid = Number(match[1]);
+      if (pid === process.pid || isProcessAlive(pid)) continue;
+      await this.fs.rm(this.tempPath(pid, Number(match[2])), { force: true }).catch(() => undefined);
+    }
+  }
+
   private async write(text: string): Promise<void> {
     this.sequence += 1;
-    const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${this.sequence}.tmp`);
+    const temp = this.tempPath(process.pid, this.sequence);
     try {
       const handle = await this.fs.open(temp, 'w');
       try {

@@ -310,6 +310,10 @@ describe('EventDispatcher: telemetry', () => {
     scheduler.flush();
     expect(records.every((r) => Object.isFrozen(r) && r.at === 0)).toBe(true);
     expect(records.map((r) => [r.kind, r.lane, r.count])).toEqual([
+      ['snapshot', 0, 0],
+      ['snapshot', 1, 0],
+      ['snapshot', 2, 0],
+      ['snapshot', 3, 0],
       ['enqueued', 1, 1],
       ['enqueued', 1, 1],
       ['enqueued', 1, 1],

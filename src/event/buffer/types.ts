@@ -15,7 +15,8 @@ export type DropPriority<T> = [T] extends [Event] ? EventPriority : EventPriorit
 
 /**
  * One event (or, in the generic operators, one value of `T`) that left a lane undelivered, with
- * the reason. `at` is epoch ms.
+ * the reason. `at` is epoch ms. A plain record: read it, do not change it (it is shared by every
+ * subscriber).
  */
 export interface DropRecord<T = Event> {
   readonly event: T;

@@ -2,9 +2,10 @@
  * The RxJS face of a lane buffer core: the one demand-driven subscription body shared by the
  * operators `boundedBlock`, `dropOldest`, `collapseByType` and `sample`.
  */
-import { Observable, asyncScheduler, isObservable, type MonoTypeOperatorFunction, type SchedulerLike, Subscription } from 'rxjs';
-import type { Event } from '../../event/contracts.js';
+import { Observable, asyncScheduler, isObservable, type MonoTypeOperatorFunction, type NextObserver, type SchedulerLike, Subscription } from 'rxjs';
+import type { Event, OverflowPolicy } from '../../event/contracts.js';
 import { instrument } from '../../debug/instrument.js';
+import { openDropChannel } from '../../debug/drops.js';
 import type { LaneBufferOptions } from '../../event/buffer/base.js';
 import { LaneConfigError } from '../../event/buffer/errors.js';
 import type { DropRecord, LaneBuffer, SinkFailure } from '../../event/buffer/types.js';
@@ -40,6 +41,12 @@ export interface OnDemandOptions<T = Event> {
   name?: string;
   /** Receives every event the policy drops, and (reason `'shutdown'`) every event still buffered at unsubscription. Isolated if it throws. */
   onDrop?: (record: DropRecord<T>) => void;
+  /**
+   * Receives the same records as `onDrop`, through the named stream `<name>.drops` that the
+   * instrumentation hook wraps (so a debugger sees the drops), e.g. a `Subject<DropRecord<T>>`. Only
+   * `next` is called: one Subject can collect the drops of several operators.
+   */
+  drops?: NextObserver<DropRecord<T>>;
   /** A sink, `canDrop` or the collapse-key function threw; the stream carries on. */
   onError?: (error: unknown, failure: SinkFailure<T>) => void;
   /**
@@ -53,12 +60,16 @@ export interface OnDemandOptions<T = Event> {
   scheduler?: SchedulerLike;
 }
 
+/** The operator each policy core belongs to, for the instrumentation hook. */
+const OPERATOR_OF_POLICY: Readonly<Record<OverflowPolicy, string>> = { BLOCK: 'boundedBlock', DROP_OLDEST: 'dropOldest', COLLAPSE: 'collapseByType', SAMPLE: 'sample' };
+
 /** Checks the options shared by every buffering operator, at operator creation. */
 export function checkOnDemandOptions<T>(options: OnDemandOptions<T>): void {
   if (typeof options !== 'object' || options === null) throw new LaneConfigError('options', 'an options object', options);
   if (options.canDrop !== undefined && typeof options.canDrop !== 'function') throw new LaneConfigError('canDrop', 'a function (value) => boolean', options.canDrop);
   if (!isObservable(options.ready)) throw new LaneConfigError('ready', 'an Observable whose notifications are demand', options.ready);
   if (options.name !== undefined && typeof options.name !== 'string') throw new LaneConfigError('name', 'a string', options.name);
+  if (options.drops !== undefined && typeof options.drops?.next !== 'function') throw new LaneConfigError('drops', 'an observer with next (e.g. a Subject)', options.drops);
 }
 
 /**
@@ -86,16 +97,16 @@ export function bufferOnDemand<T>(
 ): MonoTypeOperatorFunction<T> {
   checkOnDemandOptions(options);
   const { ready } = options;
-  const onDrop = options.onDrop as LaneBufferOptions['onDrop'];
   const onError = options.onError as LaneBufferOptions['onError'];
   const canDrop = (options.canDrop ?? canDropByDefault) as (event: Event) => boolean;
   const scheduler = options.scheduler ?? asyncScheduler;
   // Built once here so a bad capacity (or policy option) fails at operator creation, not at subscription.
-  createCore({ capacity: options.capacity });
-  const instrumented = instrument<T>(options.name);
+  const operatorName = OPERATOR_OF_POLICY[createCore({ capacity: options.capacity }).policy];
+  const instrumented = instrument<T>(options.name, 'operator', operatorName);
   return (source) => {
     const buffered = new Observable<T>((subscriber) => {
-      const core = createCore({ capacity: options.capacity, onDrop, onError, canDrop });
+      const drops = openDropChannel(options.name, operatorName, options.drops as NextObserver<DropRecord> | undefined, options.onDrop as LaneBufferOptions['onDrop']);
+      const core = createCore({ capacity: options.capacity, onDrop: drops?.report, onError, canDrop });
       let demand = 0;
       let draining = false;
       let sourceDone = false;
@@ -159,6 +170,7 @@ export function bufferOnDemand<T>(
         readySubscription.unsubscribe();
         sourceSubscription.unsubscribe();
         if (core.size > 0 || core.heldCount > 0) core.clear('shutdown', scheduler.now());
+        drops?.end();
       };
     });
     return instrumented(buffered);
