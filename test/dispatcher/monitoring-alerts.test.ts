@@ -100,8 +100,10 @@ describe('readAlerts: depth', () => {
   it('carries the depth as its value and the warning threshold while at warning', () => {
     const r = reading(readAlerts(sample(0, { 1: { depth: 750 } }), config), 1, 'depth');
     expect(r).toEqual({ priority: 1, kind: 'depth', level: 'warning', value: 750, threshold: 700 });
-    // A critical depth reading's threshold is not pinned here: the critical level carrying the
-    // warning threshold is a known defect, fixed separately.
+  });
+
+  it('carries the critical threshold while at critical', () => {
+    expect(reading(readAlerts(sample(0, { 1: { depth: 950 } }), config), 1, 'depth')).toEqual({ priority: 1, kind: 'depth', level: 'critical', value: 950, threshold: 900 });
   });
 });
 
@@ -177,11 +179,9 @@ describe('detectAlerts: messages', () => {
     ]);
   });
 
-  it('says critical in a critical depth message', () => {
+  it('names the critical threshold in a critical depth message', () => {
     const [alert] = alertsOf([sample(1, { 0: { depth: 85 } })]);
-    // The threshold shown is not pinned: a critical depth alert carrying the warning threshold is a
-    // known defect, fixed separately.
-    expect(alert!.message).toMatch(/^P0 depth 85 ≥ \d+ \(critical\)$/);
+    expect(alert!.message).toBe('P0 depth 85 ≥ 80 (critical)');
   });
 });
 
