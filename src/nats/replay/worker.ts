@@ -4,8 +4,7 @@
  * through NATS KV. Started by the coordinator with one JSON argument ({@link ReplayWorkerConfig});
  * prints `ready` once it pulls, and stops cleanly on SIGTERM.
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { isEntryPoint } from '../../cli/entryPoint.js';
 import type { DeepPartial, EventConfig } from '../../event/config.js';
 import { EventDispatcher } from '../../event/dispatcher.js';
 import { EVENT_PRIORITIES, type Event } from '../../event/contracts.js';
@@ -60,17 +59,7 @@ export async function runReplayWorker(config: ReplayWorkerConfig): Promise<void>
   await nc.close();
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return pathToFileURL(realpathSync(script)).href === import.meta.url;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   try {
     await runReplayWorker(JSON.parse(process.argv[2] ?? '{}') as ReplayWorkerConfig);
   } catch (error) {
