@@ -22,7 +22,9 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
  * ```
  */
 export function scheduleAfter(scheduler: SchedulerLike, delayMs: number, work: () => void): Subscription {
+  // Stryker disable next-line EqualityOperator: a delay of exactly 0 is 0 either way.
   const delay = delayMs > 0 ? delayMs : 0;
+  // Stryker disable next-line EqualityOperator: at exactly the limit the chained form is one action of the same length.
   if (delay <= MAX_TIMER_DELAY_MS) return scheduler.schedule(work, delay);
   const due = scheduler.now() + delay;
   return scheduler.schedule(function (this: SchedulerAction<undefined>) {
@@ -56,6 +58,7 @@ export function intervalOn(scheduler: SchedulerLike, periodMs: number): Observab
       });
     };
     tick();
+    // Stryker disable next-line OptionalChaining: the synchronous first tick() has always set it.
     return () => pending?.unsubscribe();
   });
 }

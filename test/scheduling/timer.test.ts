@@ -1,4 +1,4 @@
-import { asyncScheduler, of } from 'rxjs';
+import { VirtualTimeScheduler, asyncScheduler, of, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { MAX_TIMER_DELAY_MS, intervalOn, scheduleAfter } from '../../src/scheduling/timer.js';
@@ -58,6 +58,27 @@ describe('scheduleAfter: durations past 2^31 − 1 ms', () => {
     });
     expect(fired).toBe(false);
     expect(warnings).toEqual([]);
+  });
+
+  it('intervalOn leaves no timer behind when unsubscribed', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const ticks: number[] = [];
+    const subscription = intervalOn(scheduler, 10).subscribe((n) => ticks.push(n));
+    expect(scheduler.actions).toHaveLength(1);
+    subscription.unsubscribe();
+    expect(scheduler.actions).toHaveLength(0);
+    scheduler.flush();
+    expect(ticks).toEqual([]);
+  });
+
+  it('intervalOn schedules no further period once its subscriber has closed during a value', () => {
+    // A bounded virtual clock: a timer re-armed after the subscriber closed would run it to 1 000 ms.
+    const scheduler = new VirtualTimeScheduler(undefined, 1_000);
+    const ticks: number[] = [];
+    intervalOn(scheduler, 10).pipe(take(1)).subscribe((n) => ticks.push(n));
+    scheduler.flush();
+    expect(ticks).toEqual([0]);
+    expect(scheduler.now()).toBe(10);
   });
 
   it('intervalOn emits every period, also for periods past the limit', () => {
