@@ -15,6 +15,7 @@ export {
   type RegisteredEventType,
 } from './event/event-types.js';
 export * from './event/config.js';
+export type { DeepPartial } from './common/plain.js';
 export { ConfigError, type ConfigErrorInit } from './config/errors.js';
 
 // Lanes: the buffer cores (one per overflow policy) and the queue classes over them

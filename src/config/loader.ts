@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { ConfigError, describeValue } from './errors.js';
 import { nearestKey, snakeToCamel } from './keys.js';
-import { camelizeKeys, deepFreeze, deepMerge, isPlainRecord } from './merge.js';
+import { deepFreeze, isPlainRecord } from '../common/plain.js';
+import { camelizeKeys, deepMerge } from './merge.js';
 import { expectedOf, recordValuesOf, schemaAt, shapeOf, type AnySchema } from './schema.js';
 import { parseYaml, type SourcePosition } from './yaml.js';
 

@@ -1,14 +1,8 @@
 /**
- * Plain-data helpers for configuration documents: deep merge, key renaming and deep freezing.
+ * Configuration documents: deep merge and key renaming.
  */
+import { isPlainRecord } from '../common/plain.js';
 import { snakeToCamel } from './keys.js';
-
-/** True for `{}`-style objects (not arrays, not class instances such as Buffer or Date). */
-export function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * `override` merged into `base`, recursively for mappings; any other value (scalar, list, null)
@@ -31,13 +25,4 @@ export function camelizeKeys(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) out[snakeToCamel(key)] = camelizeKeys(inner);
   return out;
-}
-
-/** Freezes `value` and everything reachable from it; returns it. */
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }

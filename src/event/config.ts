@@ -17,6 +17,7 @@ import {
   section,
 } from '../config/schema.js';
 import { z } from 'zod';
+import type { DeepPartial } from '../common/plain.js';
 import { LANE_KEYS, OverflowPolicy } from './contracts.js';
 import { isUserEventTypeName, type EventTypeOptions } from './event-types.js';
 
@@ -84,13 +85,6 @@ export interface EventConfig {
    */
   readonly eventTypes: Readonly<Record<string, EventTypeOptions>>;
 }
-
-/** A recursively optional view of `T`, as accepted by constructors and loaders. */
-export type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { readonly [K in keyof T]?: DeepPartial<T[K]> | undefined }
-    : T;
 
 /** Largest lane capacity: a full lane this size already holds ≈ 350 MB of ring slots beside its events. */
 export const MAX_LANE_CAPACITY = 16_777_216;

@@ -6,7 +6,7 @@
  */
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { describeValue } from '../config/errors.js';
-import { deepFreeze, isPlainRecord } from '../config/merge.js';
+import { deepFreeze, isPlainRecord } from '../common/plain.js';
 import { registeredEventType } from './event-types.js';
 
 /** Priority lanes, highest first. The number is the lane index. */

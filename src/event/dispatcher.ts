@@ -25,7 +25,8 @@ import {
   type Event,
   type EventPriority,
 } from './contracts.js';
-import { resolveEventConfig, type DeepPartial, type EventConfig } from './config.js';
+import type { DeepPartial } from '../common/plain.js';
+import { resolveEventConfig, type EventConfig } from './config.js';
 import { OfferOutcome, type DropRecord } from './buffer/types.js';
 import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from './merge.js';
 import { createYieldScheduler } from './yield-scheduler.js';

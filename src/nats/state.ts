@@ -14,7 +14,7 @@
 import { BehaviorSubject, Subject, asyncScheduler, distinctUntilChanged, map, type Observable, type SchedulerLike } from 'rxjs';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { DeepPartial } from '../event/config.js';
+import type { DeepPartial } from '../common/plain.js';
 import { resolveStateConfig, type StateConfig } from '../state/config.js';
 import type { OperatingState, OperatingStateSnapshot, PersistedOperatingState, StateTransition, TransitionMetrics } from '../state/contracts.js';
 import {

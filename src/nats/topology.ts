@@ -22,7 +22,8 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { EVENT_PRIORITIES, LANE_KEYS, type EventPriority } from '../event/contracts.js';
-import { resolveEventConfig, type DeepPartial, type EventConfig } from '../event/config.js';
+import type { DeepPartial } from '../common/plain.js';
+import { resolveEventConfig, type EventConfig } from '../event/config.js';
 import { ANY_ACCOUNT, DEFAULT_SUBJECT_PREFIX, checkSubjectPrefix, checkSubjectToken, laneFilter, laneStreamName, streamNameOf } from './subjects.js';
 
 const NS_PER_MS = 1_000_000;

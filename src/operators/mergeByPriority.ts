@@ -3,7 +3,8 @@
  */
 import { Observable, asyncScheduler, isObservable, type NextObserver, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { EVENT_PRIORITIES, EventPriority, validateEvent, type Event, type LaneKey } from '../event/contracts.js';
-import type { DeepPartial, EventConfig, LaneConfig } from '../event/config.js';
+import type { DeepPartial } from '../common/plain.js';
+import type { EventConfig, LaneConfig } from '../event/config.js';
 import { SHIPPED_LANES } from '../config/shipped.js';
 import type { DropRecord, SinkFailure } from '../event/buffer/types.js';
 import { PriorityMerge, mergeLanesFromConfig, type MergeLaneSinks, type PriorityMergeSink } from '../event/merge.js';

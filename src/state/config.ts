@@ -17,7 +17,7 @@ import {
   positiveNumber,
   section,
 } from '../config/schema.js';
-import type { DeepPartial } from '../event/config.js';
+import type { DeepPartial } from '../common/plain.js';
 import { OperatingState } from './contracts.js';
 
 /** Minimum time in a state before a rule may move it. */

@@ -6,7 +6,7 @@
 import { asyncScheduler, BehaviorSubject, distinctUntilChanged, map, Subject, type Observable, type SchedulerLike } from 'rxjs';
 import { instrument } from '../debug/instrument.js';
 import { INSPECT_CUSTOM, inspectSummary } from '../debug/inspect.js';
-import type { DeepPartial } from '../event/config.js';
+import type { DeepPartial } from '../common/plain.js';
 import type { SafetyState } from '../safety/state.js';
 import { resolveStateConfig, type StateConfig } from './config.js';
 import type {

@@ -20,7 +20,7 @@ import {
 } from 'rxjs';
 import { instrument } from '../debug/instrument.js';
 import { scheduleAfter } from '../scheduling/timer.js';
-import type { DeepPartial } from '../event/config.js';
+import type { DeepPartial } from '../common/plain.js';
 import type { SafetyState } from '../safety/state.js';
 import { resolveStateConfig, type StateConfig } from './config.js';
 import type { ManualOverride, OperatingState, OperatingStateSnapshot, StateTransition, TransitionMetrics } from './contracts.js';

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeValue } from '../../src/config/errors.js';
 import { editDistance, nearestKey, snakeToCamel } from '../../src/config/keys.js';
-import { camelizeKeys, deepFreeze, deepMerge } from '../../src/config/merge.js';
+import { deepFreeze } from '../../src/common/plain.js';
+import { camelizeKeys, deepMerge } from '../../src/config/merge.js';
 
 describe('snakeToCamel', () => {
   it.each([

@@ -5,7 +5,8 @@
  * prints `ready` once it pulls, and stops cleanly on SIGTERM.
  */
 import { isEntryPoint } from '../../cli/entryPoint.js';
-import type { DeepPartial, EventConfig } from '../../event/config.js';
+import type { DeepPartial } from '../../common/plain.js';
+import type { EventConfig } from '../../event/config.js';
 import { EventDispatcher } from '../../event/dispatcher.js';
 import { EVENT_PRIORITIES, type Event } from '../../event/contracts.js';
 import type { StateConfig } from '../../state/config.js';
