@@ -24,7 +24,7 @@ export * from './event/buffer/index.js';
 export * from './event/queue.js';
 
 // The dispatcher: strict priority merge, degradation, safety, monitoring
-export * from './event/dispatcher.js';
+export * from './event/dispatcher/index.js';
 export { HandlerFailedError, EventDroppedError } from './event/awaiting.js';
 export * from './event/merge.js';
 export * from './event/monitoring.js';

@@ -8,7 +8,7 @@
  */
 import type { Event } from './contracts.js';
 import type { DropRecord } from './buffer/types.js';
-import type { FailureRecord } from './dispatcher.js';
+import type { FailureRecord } from './dispatcher/records.js';
 
 /** The rejection of `dispatchAndWait` when a handler of the batch carrying the event failed. */
 export class HandlerFailedError extends Error {

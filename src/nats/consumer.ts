@@ -20,7 +20,7 @@ import { Subject, asyncScheduler, type Observable, type SchedulerLike, type Subs
 import { jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EVENT_PRIORITIES, type Event, type EventPriority } from '../event/contracts.js';
-import type { DispatcherTelemetry } from '../event/dispatcher.js';
+import type { DispatcherTelemetry } from '../event/dispatcher/index.js';
 import type { DispatcherMetrics } from '../event/monitoring.js';
 import { LatencyHistogram, type LatencySummary } from '../event/histogram.js';
 import { decodeEvent } from './codec.js';

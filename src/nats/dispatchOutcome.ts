@@ -4,7 +4,7 @@
  * unless it was left at shutdown), or the dispatcher refused it (hand it back at once).
  */
 import type { DropRecord } from '../event/buffer/types.js';
-import type { FailureRecord } from '../event/dispatcher.js';
+import type { FailureRecord } from '../event/dispatcher/index.js';
 import { EventDroppedError, HandlerFailedError } from '../event/awaiting.js';
 
 /** The classified rejection. */

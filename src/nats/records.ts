@@ -3,7 +3,7 @@
  * letters, P1 sequence gaps, failed pulls, and its running counts.
  */
 import type { Event, EventPriority } from '../event/contracts.js';
-import type { FailureRecord } from '../event/dispatcher.js';
+import type { FailureRecord } from '../event/dispatcher/index.js';
 import type { MalformedMessageError } from './errors.js';
 
 /** A lane message that could not be used: termed, reported here, and the lane kept running. */

@@ -7,7 +7,7 @@
 import { Counter, Gauge, type Metric } from 'prom-client';
 import { BulkHistogram } from './bulkHistogram.js';
 import { DEGRADATION_SEVERITY, DegradationLevel, EVENT_PRIORITIES, type EventPriority } from '../event/contracts.js';
-import type { EventDispatcher } from '../event/dispatcher.js';
+import type { EventDispatcher } from '../event/dispatcher/index.js';
 import { readAlerts, type AlertLevel, type DispatcherMetrics, type LaneMetrics } from '../event/monitoring.js';
 import { oncePerScrape, registerAll, resolveCollectorOptions, type Collector, type CollectorOptions } from './common.js';
 

@@ -10,7 +10,7 @@ import { instrument } from '../debug/instrument.js';
 import { EVENT_PRIORITIES, type Event, type EventPriority } from '../event/contracts.js';
 import type { DeepPartial } from '../common/plain.js';
 import type { EventConfig } from '../event/config.js';
-import { EventDispatcher } from '../event/dispatcher.js';
+import { EventDispatcher } from '../event/dispatcher/index.js';
 import { connectEventsToState } from '../state/bridge.js';
 import { OperatingStateManager } from '../state/manager.js';
 import { JsonFileStateStore } from '../state/store.js';

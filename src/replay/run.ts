@@ -9,7 +9,7 @@ import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import type { Event, EventPriority } from '../event/contracts.js';
 import type { EventConfig } from '../event/config.js';
 import type { StateConfig } from '../state/config.js';
-import type { EventDispatcher } from '../event/dispatcher.js';
+import type { EventDispatcher } from '../event/dispatcher/index.js';
 import type { OperatingStateManager } from '../state/manager.js';
 import type { OperatingState } from '../state/contracts.js';
 import type { DailySeries } from './csv.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, it, expect } from 'vitest';
 import { Subject, from, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createEvent, type Event } from '../../src/event/contracts.js';
-import { EventDispatcher } from '../../src/event/dispatcher.js';
+import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import type { DropRecord } from '../../src/event/buffer/types.js';
 import { LaneConfigError } from '../../src/event/buffer/errors.js';
 import { setInstrumentation, type StreamInfo } from '../../src/debug/instrument.js';

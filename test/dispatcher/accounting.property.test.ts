@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { DegradationLevel, createEvent, type EventType } from '../../src/event/contracts.js';
-import { EventDispatcher } from '../../src/event/dispatcher.js';
+import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import type { SafetyState } from '../../src/safety/state.js';
 
 const TYPES: EventType[] = ['FILL_CONFIRMED', 'PRICE_TICK', 'VIX_UPDATE', 'STRATEGY_EVALUATE', 'RISK_EVALUATE', 'LOG_WRITE'];

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { NEVER, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { EventValidationError, createEvent, type Event, type EventType } from '../../src/event/contracts.js';
-import { DispatcherArgumentError, DispatcherStoppedError, EventDispatcher, StopTimeoutError } from '../../src/event/dispatcher.js';
+import { DispatcherArgumentError, DispatcherStoppedError, EventDispatcher, StopTimeoutError } from '../../src/event/dispatcher/index.js';
 import { EventDroppedError, HandlerFailedError } from '../../src/event/awaiting.js';
 
 function virtual(): TestScheduler {

@@ -9,7 +9,7 @@ import {
   StopTimeoutError,
   type DispatcherTelemetry,
   type FailureRecord,
-} from '../../src/event/dispatcher.js';
+} from '../../src/event/dispatcher/index.js';
 import type { DropRecord } from '../../src/event/buffer/types.js';
 
 function virtual(): TestScheduler {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { TestScheduler } from 'rxjs/testing';
 import { EventValidationError, createEvent, validateEvent, type Event, type EventType } from '../../src/event/contracts.js';
-import { EventDispatcher } from '../../src/event/dispatcher.js';
+import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import { LatencyHistogram } from '../../src/event/histogram.js';
 
 // What the dispatcher's per-event shortcuts must never change: a copy of an event is validated

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { map, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createEvent, type Event } from '../../src/event/contracts.js';
-import { EventDispatcher } from '../../src/event/dispatcher.js';
+import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import { detectAlerts, type DispatcherAlert, type DispatcherMetrics } from '../../src/event/monitoring.js';
 import { LatencyHistogram } from '../../src/event/histogram.js';
 import { resolveEventConfig } from '../../src/event/config.js';

@@ -7,7 +7,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { createEvent, type Event } from '../../src/event/contracts.js';
 import type { DropRecord } from '../../src/event/buffer/types.js';
 import { mergeByPriority } from '../../src/operators/mergeByPriority.js';
-import { EventDispatcher } from '../../src/event/dispatcher.js';
+import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import type { DispatcherAlert, DispatcherMetrics } from '../../src/event/monitoring.js';
 
 function virtual(): TestScheduler {

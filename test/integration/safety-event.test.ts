@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createEvent, type DegradationLevel, type EventType } from '../../src/event/contracts.js';
-import { EventDispatcher, type IngestError } from '../../src/event/dispatcher.js';
+import { EventDispatcher, type IngestError } from '../../src/event/dispatcher/index.js';
 import { SAFETY_TO_DEGRADATION, SafetyStateError, type SafetyState } from '../../src/safety/state.js';
 
 function setup() {

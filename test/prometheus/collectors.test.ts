@@ -3,7 +3,7 @@ import { Observable, Subject, VirtualAction, VirtualTimeScheduler, timer } from 
 import { TestScheduler } from 'rxjs/testing';
 import { Registry } from 'prom-client';
 import { createEvent, type Event, type EventType } from '../../src/event/contracts.js';
-import { EventDispatcher } from '../../src/event/dispatcher.js';
+import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import { OperatingStateManager } from '../../src/state/manager.js';
 import { operatingState$ } from '../../src/state/operatingState.js';
 import type { SafetyState, TransitionMetrics } from '../../src/index.js';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
-import { EventDispatcher } from '../../src/event/dispatcher.js';
+import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import { OperatingStateManager } from '../../src/state/manager.js';
 import { collectDispatcherMetrics, collectOperatingStateMetrics } from '../../src/prometheus/index.js';
 

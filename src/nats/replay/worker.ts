@@ -7,7 +7,7 @@
 import { isEntryPoint } from '../../cli/entryPoint.js';
 import type { DeepPartial } from '../../common/plain.js';
 import type { EventConfig } from '../../event/config.js';
-import { EventDispatcher } from '../../event/dispatcher.js';
+import { EventDispatcher } from '../../event/dispatcher/index.js';
 import { EVENT_PRIORITIES, type Event } from '../../event/contracts.js';
 import type { StateConfig } from '../../state/config.js';
 import { parseTransitionMetrics } from '../../state/rules.js';
