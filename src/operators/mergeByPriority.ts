@@ -1,7 +1,7 @@
 /**
  * The priority merge as a pipeable operator.
  */
-import { Observable, asyncScheduler, isObservable, type NextObserver, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { Observable, asyncScheduler, type NextObserver, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { EVENT_PRIORITIES, EventPriority, validateEvent, type Event, type LaneKey } from '../event/contracts.js';
 import type { DeepPartial } from '../common/plain.js';
 import type { EventConfig, LaneConfig } from '../event/config.js';
@@ -9,6 +9,7 @@ import { SHIPPED_LANES } from '../config/shipped.js';
 import type { DropRecord, SinkFailure } from '../event/buffer/types.js';
 import { PriorityMerge, mergeLanesFromConfig, type MergeLaneSinks, type PriorityMergeSink } from '../event/merge.js';
 import { createYieldScheduler } from '../event/yield-scheduler.js';
+import { isAsyncResult, settleOnce, type SettleListener } from '../event/settle.js';
 import { instrument } from '../debug/instrument.js';
 import { openDropChannel } from '../debug/drops.js';
 import { describeValue } from '../config/errors.js';
@@ -74,6 +75,16 @@ export interface MergeByPriorityOptions<T = Event> {
   sliceEvents?: number;
   /** Name passed to the instrumentation hook. */
   name?: string;
+}
+
+/** A batch whose handler returned a result still to settle. */
+interface HandledBatch {
+  readonly priority: EventPriority;
+  readonly batch: readonly Event[];
+  /** `settleOnce` has not returned yet. */
+  synchronous: boolean;
+  /** The result settled while `settleOnce` ran: the merge learns it from `deliver`'s return value. */
+  settledSynchronously: boolean;
 }
 
 /** Without a collapse key, only events that say so collapse (other values have no key to collapse by). */
@@ -147,25 +158,26 @@ export function mergeByPriority<T = Event>(options: MergeByPriorityOptions<T> = 
       let completed = false;
       let merge: PriorityMerge | undefined = undefined;
       const drops = openDropChannel(options.name, 'mergeByPriority', options.drops as NextObserver<DropRecord> | undefined, sinks.onDrop);
+      // A batch is emitted once its handler's result has settled; a failure errors the output.
+      const handlerSettled: SettleListener<HandledBatch> = {
+        done: (handled) => {
+          subscriber.next(handled.batch as readonly T[]);
+          if (handled.synchronous) handled.settledSynchronously = true;
+          else merge?.settle(handled.priority);
+        },
+        failed: (_handled, error) => subscriber.error(error),
+      };
       const emitAfter = (priority: EventPriority, batch: readonly Event[]): boolean => {
         const result = handler === undefined ? undefined : handler(batch, priority);
-        const isAsync = result != null && (isObservable(result) || typeof (result as PromiseLike<unknown>).then === 'function');
-        if (!isAsync) {
+        if (!isAsyncResult(result)) {
           subscriber.next(batch as readonly T[]);
           return true;
         }
-        let synchronous = true;
-        let settledSynchronously = false;
-        const done = (): void => {
-          subscriber.next(batch as readonly T[]);
-          if (synchronous) settledSynchronously = true;
-          else merge?.settle(priority);
-        };
-        const fail = (error: unknown): void => subscriber.error(error);
-        if (isObservable(result)) subscriber.add(result.subscribe({ complete: done, error: fail }));
-        else (result as PromiseLike<unknown>).then(done, fail);
-        synchronous = false;
-        return settledSynchronously;
+        const handled: HandledBatch = { priority, batch, synchronous: true, settledSynchronously: false };
+        const subscription = settleOnce(result, handlerSettled, handled);
+        if (subscription !== null) subscriber.add(subscription);
+        handled.synchronous = false;
+        return handled.settledSynchronously;
       };
       const sink: PriorityMergeSink = {
         deliver: (priority, batch) => emitAfter(priority, batch),

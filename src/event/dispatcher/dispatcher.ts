@@ -7,11 +7,11 @@
 import { Subscription, asyncScheduler, distinctUntilChanged, type Observable, type SchedulerLike } from 'rxjs';
 import {
   DEGRADATION_SEVERITY,
-  DegradationLevel,
   EVENT_PRIORITIES,
   LANE_KEYS,
   isLanePaused,
   validateEvent,
+  type DegradationLevel,
   type Event,
   type EventPriority,
 } from '../contracts.js';
