@@ -14,6 +14,7 @@ export default {
     '!src/event/buffer/types.ts',
     'src/event/monitoring.ts',
     'src/event/awaiting.ts',
+    'src/event/settle.ts',
     'src/scheduling/timer.ts',
     'src/state/reducer.ts',
     'src/state/rules.ts',
