@@ -18,7 +18,8 @@ import {
 import type { DeepPartial } from '../../common/plain.js';
 import { resolveEventConfig, type EventConfig } from '../config.js';
 import { OfferOutcome, type DropRecord } from '../buffer/types.js';
-import { PriorityMerge, mergeLanesFromConfig, type PriorityMergeSink } from '../merge.js';
+import { PriorityMerge, type PriorityMergeSink } from '../merge.js';
+import { mergeLanesFromConfig } from '../mergeLanes.js';
 import { createYieldScheduler } from '../yield-scheduler.js';
 import type { LatencyWindow } from '../histogram.js';
 import { createMonitoring, type DispatcherAlert, type DispatcherMetrics } from '../monitoring.js';
