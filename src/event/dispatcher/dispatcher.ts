@@ -25,13 +25,14 @@ import type { LatencyWindow } from '../histogram.js';
 import { createMonitoring, type DispatcherAlert, type DispatcherMetrics } from '../monitoring.js';
 import type { SafetyState } from '../../safety/state.js';
 import { instrument } from '../../debug/instrument.js';
-import { snapshotRecords, telemetryWithSnapshot, type DispatcherTelemetry, type DispatcherTelemetryKind } from '../telemetry.js';
+import { snapshotRecords, telemetryWithSnapshot, type DispatcherTelemetry } from '../telemetry.js';
 import { INSPECT_CUSTOM, inspectSummary } from '../../debug/inspect.js';
 import { HandlingWaiters } from '../awaiting.js';
 import { registerEventTypes } from '../event-types.js';
 import type { EventDispatcherOptions, EventHandler, FailureRecord, IngestError } from './records.js';
-import { DispatcherArgumentError, DispatcherStoppedError, ReentrantDispatchError, StopTimeoutError } from './errors.js';
-import { BatchFanOut, type BatchOutcomes } from './batch.js';
+import { DispatcherArgumentError, DispatcherStoppedError, ReentrantDispatchError } from './errors.js';
+import { BatchFanOut } from './batch.js';
+import { BatchAccounting } from './accounting.js';
 import { StopDrain } from './stop.js';
 import { LaneStats, laneMetrics } from './stats.js';
 import { HeldProducers, wouldWaitForOwnBatch } from './producers.js';
@@ -88,7 +89,7 @@ export class EventDispatcher {
   private readonly scheduler: SchedulerLike;
   private readonly merge: PriorityMerge;
   private readonly safety$: Observable<SafetyState> | undefined;
-  private readonly channels = new DispatcherChannels();
+  private readonly channels: DispatcherChannels;
   private readonly degradation = new Degradation((changed) => this.onLevelApplied(changed));
   private readonly handlers: EventHandler[][] = [[], [], [], []];
   private readonly stats: LaneStats[];
@@ -118,17 +119,9 @@ export class EventDispatcher {
     const onRelease = (event: Event): void => this.onRelease(event);
     const queues = this.config.queues;
     const lanes = mergeLanesFromConfig((key) => queues[key], { collapseKey: options.collapseKey, onDrop, onRelease });
-    const outcomes: BatchOutcomes = {
-      handlerFailed: (priority, batch, error) => this.recordFailure(priority, batch, error),
-      batchSettled: (priority, batch, enqueuedAt, failed) => this.batchSettled(priority, batch, enqueuedAt, failed),
-      batchAbandoned: (priority, batch) => this.batchAbandoned(priority, batch),
-      slotFreed: (priority) => this.merge.settle(priority),
-    };
-    const fanOut = new BatchFanOut(outcomes);
-    this.fanOut = fanOut;
     const sink: PriorityMergeSink = {
       deliver: (priority, batch, enqueuedAt) => this.deliver(priority, batch, enqueuedAt),
-      recover: (error) => fanOut.recover(error),
+      recover: (error) => this.fanOut.recover(error),
     };
     this.merge = new PriorityMerge({
       lanes,
@@ -139,8 +132,11 @@ export class EventDispatcher {
       sliceEvents: options.sliceEvents,
       onProgress: () => this.stopDrain?.check(),
     });
+    const channels = new DispatcherChannels(this.scheduler, this.merge);
+    this.channels = channels;
     this.stats = EVENT_PRIORITIES.map(() => new LaneStats(this.config.monitoring.latencyWindow));
-    const channels = this.channels;
+    const accounting = new BatchAccounting(this.merge, this.scheduler, this.stats, this.handling, channels, this.config.stopTimeoutMs);
+    this.fanOut = new BatchFanOut(accounting);
     this.drops$ = channels.drops.observable.pipe(instrument<DropRecord>('dispatcher.drops'));
     this.failures$ = channels.failures.asObservable().pipe(instrument<FailureRecord>('dispatcher.failures'));
     this.telemetry$ = telemetryWithSnapshot(channels.telemetry, () => snapshotRecords(this.sampleMetrics(), channels.telemetrySeq)).pipe(
@@ -357,7 +353,7 @@ export class EventDispatcher {
   private enqueue(event: Event): OfferOutcome {
     const outcome = this.merge.offer(event);
     if (this.channels.telemetry.observed) {
-      this.emitTelemetry(outcome === OfferOutcome.HELD ? 'blocked' : 'enqueued', event.priority, 1);
+      this.channels.laneTelemetry(outcome === OfferOutcome.HELD ? 'blocked' : 'enqueued', event.priority, 1);
     }
     return outcome;
   }
@@ -366,12 +362,12 @@ export class EventDispatcher {
     this.channels.drops.next(record);
     if (this.handling.size > 0) this.handling.dropped(record);
     if (record.reason === 'shutdown') this.producers.refused(record.event);
-    if (this.channels.telemetry.observed) this.emitTelemetry(record.reason, record.priority, 1);
+    if (this.channels.telemetry.observed) this.channels.laneTelemetry(record.reason, record.priority, 1);
   }
 
   private onRelease(event: Event): void {
     this.producers.released(event);
-    if (this.channels.telemetry.observed) this.emitTelemetry('released', event.priority, 1);
+    if (this.channels.telemetry.observed) this.channels.laneTelemetry('released', event.priority, 1);
   }
 
   // ── delivery ────────────────────────────────────────────────────────────────────────────────
@@ -385,34 +381,8 @@ export class EventDispatcher {
     return fanOut.callHandlers();
   }
 
-  private batchSettled(priority: EventPriority, batch: readonly Event[], enqueuedAt: Float64Array, failed: boolean): void {
-    // Read through the merge: inside a slice the reading also serves as the slice's clock.
-    const doneAt = this.merge.readClock();
-    const unacknowledged = this.stats[priority]!.recordSettled(batch, enqueuedAt, doneAt, failed);
-    const count = batch.length;
-    // A failed batch's awaited events were rejected at its first failure; the rest are handled.
-    if (this.handling.size > 0 && !failed) this.handling.batchHandled(batch);
-    if (this.channels.telemetry.observed) {
-      if (count > unacknowledged) this.emitTelemetry('handled', priority, count - unacknowledged);
-      if (unacknowledged > 0) this.emitTelemetry('failed', priority, unacknowledged);
-    }
-  }
-
-  /** A batch given up at the stop timeout is reported on `failures$`, and every event of it counts as failed. */
-  private batchAbandoned(priority: EventPriority, batch: readonly Event[]): void {
-    this.recordFailure(priority, batch, new StopTimeoutError(this.config.stopTimeoutMs));
-    this.stats[priority]!.recordAbandoned(batch.length);
-    if (this.channels.telemetry.observed) this.emitTelemetry('failed', priority, batch.length);
-  }
-
   private reportInputError(source: IngestError['source'], value: unknown, error: unknown): void {
     this.channels.ingestErrors.next(Object.freeze({ source, value, error, at: this.scheduler.now() }));
-  }
-
-  private recordFailure(priority: EventPriority, batch: readonly Event[], error: unknown): void {
-    const failure: FailureRecord = Object.freeze({ priority, batch, error, at: this.scheduler.now() });
-    this.channels.failures.next(failure);
-    if (this.handling.size > 0) this.handling.batchFailed(failure);
   }
 
   // ── degradation, lifecycle ─────────────────────────────────────────────────────────────────
@@ -420,7 +390,7 @@ export class EventDispatcher {
   /** Publishes a change of the effective level, and pauses or resumes lanes for it. */
   private onLevelApplied(changed: boolean): void {
     if (changed && this.channels.telemetry.observed) {
-      this.channels.degradedTelemetry(this.degradation.level, this.scheduler.now());
+      this.channels.degradedTelemetry(this.degradation.level);
     }
     this.updatePauses();
   }
@@ -438,9 +408,5 @@ export class EventDispatcher {
     this.degradation.stopFollowing();
     this.channels.complete();
     this.degradation.level$.complete();
-  }
-
-  private emitTelemetry(kind: DispatcherTelemetryKind, lane: EventPriority, count: number): void {
-    this.channels.laneTelemetry(kind, lane, count, this.scheduler.now(), this.merge.buffer(lane).size);
   }
 }
