@@ -85,7 +85,6 @@ export class EventDispatcher {
    */
   readonly batches$: readonly Observable<readonly Event[]>[];
 
-
   private readonly scheduler: SchedulerLike;
   private readonly merge: PriorityMerge;
   private readonly safety$: Observable<SafetyState> | undefined;
@@ -350,6 +349,10 @@ export class EventDispatcher {
     this.enqueue(event);
   }
 
+  private reportInputError(source: IngestError['source'], value: unknown, error: unknown): void {
+    this.channels.ingestErrors.next(Object.freeze({ source, value, error, at: this.scheduler.now() }));
+  }
+
   private enqueue(event: Event): OfferOutcome {
     const outcome = this.merge.offer(event);
     if (this.channels.telemetry.observed) {
@@ -381,17 +384,11 @@ export class EventDispatcher {
     return fanOut.callHandlers();
   }
 
-  private reportInputError(source: IngestError['source'], value: unknown, error: unknown): void {
-    this.channels.ingestErrors.next(Object.freeze({ source, value, error, at: this.scheduler.now() }));
-  }
-
   // ── degradation, lifecycle ─────────────────────────────────────────────────────────────────
 
   /** Publishes a change of the effective level, and pauses or resumes lanes for it. */
   private onLevelApplied(changed: boolean): void {
-    if (changed && this.channels.telemetry.observed) {
-      this.channels.degradedTelemetry(this.degradation.level);
-    }
+    if (changed && this.channels.telemetry.observed) this.channels.degradedTelemetry(this.degradation.level);
     this.updatePauses();
   }
 
