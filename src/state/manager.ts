@@ -17,7 +17,7 @@ import type {
   StateTransition,
   TransitionMetrics,
 } from './contracts.js';
-import type { StateProperties } from './properties.js';
+import type { StateProperties } from './contracts.js';
 import { STATE_PROPERTIES } from './properties.js';
 import {
   createOperatingStateReducer,
