@@ -219,6 +219,7 @@ export function operatingState$(
     errors.complete();
   }
 
+  /** Puts an input's error or an invalid value on errors$; as a `catchError` handler it ends that input alone. */
   const report = (error: unknown): Observable<never> => {
     errors.next(error instanceof Error ? error : new Error(String(error)));
     return EMPTY;
