@@ -9,13 +9,14 @@ import {
   snapshotOf,
   type OperatingStateInput,
   type OperatingStateSnapshot,
+  type TransitionMetrics,
 } from '../../src/index.js';
 import { DAY, HOUR, STRESS, override, reduceEach as run } from './fixtures.js';
 
 /** The model ↔ snapshot functions of the reducer module: restoring a model, and the snapshots of one. */
 
 const T0 = 1_000 * DAY;
-const evaluate = (metrics = STRESS): OperatingStateInput => ({ kind: 'EVALUATE', metrics });
+const evaluate = (metrics: TransitionMetrics): OperatingStateInput => ({ kind: 'EVALUATE', metrics });
 const plain = (s: Partial<OperatingStateSnapshot>): OperatingStateSnapshot => ({
   currentState: 'BALANCED',
   previousState: null,
