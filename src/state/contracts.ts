@@ -1,9 +1,9 @@
 /**
- * Operating-state contracts: the three states, the metrics that drive transitions, manual
- * overrides and the snapshot a manager reports and restores from.
+ * Operating-state contracts: the three states, what each state allows, the metrics that drive
+ * transitions, manual overrides and the snapshot a manager reports and restores from.
  */
 import { z } from 'zod';
-import type { StateProperties } from './properties.js';
+import { SafetyState } from '../safety/state.js';
 
 /** The operating state: how much risk the trading system takes. */
 export const OperatingState = {
@@ -16,6 +16,24 @@ export type OperatingState = (typeof OperatingState)[keyof typeof OperatingState
 
 /** zod schema of {@link OperatingState}. */
 export const operatingStateSchema = z.enum(['AGGRESSIVE', 'BALANCED', 'DEFENSIVE']);
+
+/** A `[min, max]` allocation range as fractions of capital. */
+export type AllocationRange = readonly [min: number, max: number];
+
+/** The trading limits and switches of one operating state (the values are in `STATE_PROPERTIES`). */
+export interface StateProperties {
+  readonly scalpAllocationRange: AllocationRange;
+  readonly swingAllocationRange: AllocationRange;
+  readonly portfolioAllocationRange: AllocationRange;
+  readonly riskToleranceMultiplier: number;
+  readonly entrySignalThreshold: number;
+  readonly maxPositions: number;
+  readonly maxDailyTrades: number;
+  readonly rebalancingEnabled: boolean;
+  readonly newEntryEnabled: boolean;
+  readonly scalpEngineActive: boolean;
+  readonly swingEngineActive: boolean;
+}
 
 const fraction = z.number().min(0).max(1);
 const count = z.number().int().nonnegative();
@@ -116,7 +134,7 @@ export interface PendingConfirmation {
 }
 
 const epochMs = z.number().refine(Number.isFinite, 'expected finite epoch milliseconds');
-const safetyStateSchema = z.enum(['NORMAL', 'WARNING', 'FAIL', 'LOCKDOWN']);
+const safetyStateSchema = z.enum(SafetyState);
 
 /** The format marker of a persisted snapshot; a file without it is not ours. */
 export const PERSISTED_STATE_FORMAT = 'qts-reactive/operating-state' as const;
@@ -136,7 +154,7 @@ export interface PersistedOperatingState extends OperatingStateSnapshot {
   readonly lastTransitionAt: number | null;
   readonly pendingConfirmation: PendingConfirmation | null;
   /** The last safety state the manager saw. */
-  readonly safety: 'NORMAL' | 'WARNING' | 'FAIL' | 'LOCKDOWN';
+  readonly safety: SafetyState;
 }
 
 const range = z.tuple([z.number(), z.number()]);

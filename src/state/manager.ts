@@ -1,9 +1,9 @@
 /**
  * {@link OperatingStateManager}: the imperative face of the operating state. Each call is one
- * reduction of the shared pure reducer; the results are published on BehaviorSubject-backed and
- * plain streams.
+ * reduction of the shared pure reducer, published by the shared {@link ReductionPublisher} on a
+ * BehaviorSubject-backed state stream and plain streams.
  */
-import { asyncScheduler, BehaviorSubject, distinctUntilChanged, map, Subject, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, distinctUntilChanged, map, type Observable, type SchedulerLike } from 'rxjs';
 import { instrument } from '../debug/instrument.js';
 import { INSPECT_CUSTOM, inspectSummary } from '../debug/inspect.js';
 import type { DeepPartial } from '../common/plain.js';
@@ -17,20 +17,20 @@ import type {
   StateTransition,
   TransitionMetrics,
 } from './contracts.js';
-import type { StateProperties } from './properties.js';
+import type { StateProperties } from './contracts.js';
 import { STATE_PROPERTIES } from './properties.js';
 import {
   createOperatingStateReducer,
   initialOperatingState,
   modelFromSnapshot,
   persistedSnapshotOf,
-  telemetryOf,
   type EvaluationRecord,
   type OperatingStateInput,
   type OperatingStateModel,
   type OperatingStateReducer,
   type StateTelemetry,
 } from './reducer.js';
+import { ReductionPublisher } from './publisher.js';
 import { parseSnapshot } from './snapshot.js';
 
 /** Options of {@link OperatingStateManager}. */
@@ -60,10 +60,7 @@ export class OperatingStateManager {
   readonly config: StateConfig;
   private readonly scheduler: SchedulerLike;
   private readonly reduce: OperatingStateReducer;
-  private readonly model: BehaviorSubject<OperatingStateModel>;
-  private readonly transitionsSubject = new Subject<StateTransition>();
-  private readonly evaluationsSubject = new Subject<EvaluationRecord>();
-  private readonly telemetrySubject = new Subject<StateTelemetry>();
+  private readonly outputs: ReductionPublisher;
 
   /** The current operating state now, then each change (BehaviorSubject-backed). */
   readonly state$: Observable<OperatingState>;
@@ -88,31 +85,31 @@ export class OperatingStateManager {
       options.initial === undefined
         ? initialOperatingState(this.config.default, now)
         : modelFromSnapshot(parseSnapshot(options.initial, 'initial'), now);
-    this.model = new BehaviorSubject(start);
+    this.outputs = new ReductionPublisher(start);
     const name = options.name ?? 'operatingState';
-    this.state$ = this.model.pipe(
+    this.state$ = this.outputs.model$.pipe(
       map((m) => m.currentState),
       distinctUntilChanged(),
       instrument<OperatingState>(`${name}.state`),
     );
-    this.transitions$ = this.transitionsSubject.pipe(instrument<StateTransition>(`${name}.transitions`));
-    this.evaluations$ = this.evaluationsSubject.pipe(instrument<EvaluationRecord>(`${name}.evaluations`));
-    this.telemetry$ = this.telemetrySubject.pipe(instrument<StateTelemetry>(`${name}.telemetry`));
+    this.transitions$ = this.outputs.transitions$.pipe(instrument<StateTransition>(`${name}.transitions`));
+    this.evaluations$ = this.outputs.evaluations$.pipe(instrument<EvaluationRecord>(`${name}.evaluations`));
+    this.telemetry$ = this.outputs.telemetry$.pipe(instrument<StateTelemetry>(`${name}.telemetry`));
   }
 
   /** The current operating state. */
   get currentState(): OperatingState {
-    return this.model.value.currentState;
+    return this.outputs.current.currentState;
   }
 
   /** What the current state allows. */
   get properties(): StateProperties {
-    return STATE_PROPERTIES[this.model.value.currentState];
+    return STATE_PROPERTIES[this.outputs.current.currentState];
   }
 
   /** True while safety is LOCKDOWN: no new entries, whatever the state says. */
   get tradingHalted(): boolean {
-    return this.model.value.tradingHalted;
+    return this.outputs.current.tradingHalted;
   }
 
   /**
@@ -124,7 +121,7 @@ export class OperatingStateManager {
    * @throws {MetricsError} or `SafetyStateError` on invalid input; nothing changes then
    */
   evaluateTransition(metrics: TransitionMetrics, safety?: SafetyState): OperatingState | null {
-    const before = this.model.value.currentState;
+    const before = this.outputs.current.currentState;
     const next = this.step(safety === undefined ? { kind: 'EVALUATE', metrics } : { kind: 'EVALUATE', metrics, safety });
     return next.currentState !== before ? next.currentState : null;
   }
@@ -163,7 +160,7 @@ export class OperatingStateManager {
 
   /** The snapshot with every timer (override, cooldown, confirmation, safety), for a store. */
   getPersistedSnapshot(): PersistedOperatingState {
-    return persistedSnapshotOf(this.model.value, this.scheduler.now());
+    return persistedSnapshotOf(this.outputs.current, this.scheduler.now());
   }
 
   /** Same as {@link getPersistedSnapshot}, so `JSON.stringify(manager)` saves the state. */
@@ -173,29 +170,22 @@ export class OperatingStateManager {
 
   /** Completes every stream of this manager. */
   dispose(): void {
-    this.model.complete();
-    this.transitionsSubject.complete();
-    this.evaluationsSubject.complete();
-    this.telemetrySubject.complete();
+    this.outputs.complete();
   }
 
   /** `util.inspect` / `console.log`: state, since when, override and halt, not the private fields. */
   [INSPECT_CUSTOM](): string {
-    const m = this.model.value;
+    const m = this.outputs.current;
     const since = Number.isFinite(m.stateSince) ? new Date(m.stateSince).toISOString() : String(m.stateSince);
     const override = m.override === null ? 'no override' : `override until ${new Date(m.override.expiryTime).toISOString()}`;
     return inspectSummary('OperatingStateManager', `${m.currentState} since ${since}, ${override}${m.tradingHalted ? ', trading halted' : ''}`);
   }
 
   private step(input: OperatingStateInput): OperatingStateModel {
-    const prev = this.model.value;
+    const prev = this.outputs.current;
     const now = this.scheduler.now();
     const next = this.reduce(prev, input, now);
-    if (next === prev) return prev;
-    this.model.next(next);
-    if (next.evaluation !== null) this.evaluationsSubject.next(next.evaluation);
-    for (const t of next.transitions) this.transitionsSubject.next(t);
-    for (const record of telemetryOf(prev, next, now)) this.telemetrySubject.next(record);
+    this.outputs.publish(prev, next, now);
     return next;
   }
 }

@@ -1,20 +1,24 @@
 /**
  * The reactive form of the operating state: metric, safety and override streams scan-reduced by
- * the shared pure reducer into a BehaviorSubject.
+ * the shared pure reducer and published by the shared {@link ReductionPublisher}; one run of the
+ * inputs is shared (`share()`) by every subscriber of every output.
  */
 import {
   asyncScheduler,
-  BehaviorSubject,
   catchError,
+  defer,
   distinctUntilChanged,
   EMPTY,
   filter,
   map,
   merge,
   Observable,
+  of,
   scan,
+  share,
   Subject,
-  Subscription,
+  type Subscription,
+  takeUntil,
   tap,
   type SchedulerLike,
 } from 'rxjs';
@@ -29,12 +33,12 @@ import {
   initialOperatingState,
   modelFromSnapshot,
   snapshotOf,
-  telemetryOf,
   type EvaluationRecord,
   type OperatingStateInput,
   type OperatingStateModel,
   type StateTelemetry,
 } from './reducer.js';
+import { ReductionPublisher } from './publisher.js';
 import { parseTransitionMetrics } from './rules.js';
 import { parseSnapshot } from './snapshot.js';
 
@@ -199,44 +203,62 @@ export function operatingState$(
   const name = options.name ?? 'operatingState';
 
   // The state is the handle's, not a run's: it outlives every subscription until stop().
-  const model = new BehaviorSubject<OperatingStateModel>(
+  const outputs = new ReductionPublisher(
     initialSnapshot === undefined ? initialOperatingState(resolved.default, scheduler.now()) : modelFromSnapshot(initialSnapshot, scheduler.now()),
   );
-  const transitions = new Subject<StateTransition>();
-  const evaluations = new Subject<EvaluationRecord>();
-  const telemetry = new Subject<StateTelemetry>();
   const errors = new Subject<Error>();
-  let run: Run | null = null;
-  let subscribers = 0;
+  const stopped = new Subject<void>();
   let finished = false;
 
-  /** Completes every output; the state keeps its last value. */
+  /** Ends the run of the inputs and completes every output; the state keeps its last value. */
   function finish(): void {
     if (finished) return;
     finished = true;
-    run?.stop();
-    run = null;
-    model.complete();
-    transitions.complete();
-    evaluations.complete();
-    telemetry.complete();
+    stopped.next();
+    outputs.complete();
     errors.complete();
   }
 
-  /** One subscription of the inputs, from the first output subscriber to the last (or to completion). */
-  class Run {
-    private readonly expiry = new Subject<OperatingStateInput>();
-    private readonly subscription = new Subscription();
-    private timer: Subscription | null = null;
-    private timerFor: number | null = null;
-    private inputsDone = false;
-    private stopped = false;
+  /** Puts an input's error or an invalid value on errors$; as a `catchError` handler it ends that input alone. */
+  const report = (error: unknown): Observable<never> => {
+    errors.next(error instanceof Error ? error : new Error(String(error)));
+    return EMPTY;
+  };
 
-    start(): void {
-      const report = (error: unknown): Observable<never> => {
-        errors.next(error instanceof Error ? error : new Error(String(error)));
-        return EMPTY;
+  /**
+   * One run of the inputs: subscribing it subscribes the inputs and publishes each reduction;
+   * unsubscribing it unsubscribes them and cancels the expiry timer. It emits nothing itself. It
+   * ends the handle when every input has completed and no override is waiting to expire.
+   */
+  function runInputs(): Observable<never> {
+    return new Observable<never>(() => {
+      const expiry = new Subject<OperatingStateInput>();
+      let timer: Subscription | null = null;
+      let timerFor: number | null = null;
+      let inputsDone = false;
+      let ended = false;
+
+      const completeIfIdle = (): void => {
+        if (inputsDone && timer === null) finish();
       };
+
+      /** Arms the expiry timer only while an override is active (an expired one fires at once). */
+      const scheduleExpiry = (state: OperatingStateModel): void => {
+        if (ended) return;
+        const expiryTime = state.override?.expiryTime ?? null;
+        if (expiryTime === timerFor) return;
+        timer?.unsubscribe();
+        timer = null;
+        timerFor = expiryTime;
+        if (expiryTime === null) return;
+        timer = scheduleAfter(scheduler, expiryTime - scheduler.now(), () => {
+          timer = null;
+          timerFor = null;
+          expiry.next({ kind: 'CHECK_EXPIRY' });
+          completeIfIdle();
+        });
+      };
+
       const validMetrics$ = inputs.metrics$.pipe(
         catchError(report),
         filter((metrics) => {
@@ -264,97 +286,58 @@ export function operatingState$(
       const external$ = merge(cycles$, safety$, overrides$).pipe(
         tap({
           complete: () => {
-            this.inputsDone = true;
-            this.completeIfIdle();
+            inputsDone = true;
+            completeIfIdle();
           },
         }),
       );
-      const seed: Step = { prev: model.value, next: model.value, now: scheduler.now() };
-      this.subscription.add(
-        merge(external$, this.expiry)
-          .pipe(
-            scan((step: Step, input: OperatingStateInput): Step => {
-              const now = scheduler.now();
-              try {
-                return { prev: step.next, next: reduce(step.next, input, now), now };
-              } catch (error) {
-                errors.next(error as Error);
-                return { prev: step.next, next: step.next, now };
-              }
-            }, seed),
-            filter((step) => step.next !== step.prev),
-          )
-          .subscribe((step) => this.publish(step)),
-      );
-      this.scheduleExpiry(model.value);
-    }
-
-    private publish(step: Step): void {
-      const { prev, next, now } = step;
-      model.next(next);
-      if (next.evaluation !== null) evaluations.next(next.evaluation);
-      for (const t of next.transitions) transitions.next(t);
-      for (const record of telemetryOf(prev, next, now)) telemetry.next(record);
-      this.scheduleExpiry(next);
-      this.completeIfIdle();
-    }
-
-    /** Arms the expiry timer only while an override is active (an expired one fires at once). */
-    private scheduleExpiry(state: OperatingStateModel): void {
-      if (this.stopped) return;
-      const expiry = state.override?.expiryTime ?? null;
-      if (expiry === this.timerFor) return;
-      this.timer?.unsubscribe();
-      this.timer = null;
-      this.timerFor = expiry;
-      if (expiry === null) return;
-      this.timer = scheduleAfter(scheduler, expiry - scheduler.now(), () => {
-        this.timer = null;
-        this.timerFor = null;
-        this.expiry.next({ kind: 'CHECK_EXPIRY' });
-        this.completeIfIdle();
-      });
-    }
-
-    private completeIfIdle(): void {
-      if (!this.inputsDone || this.timer !== null) return;
-      finish();
-    }
-
-    stop(): void {
-      this.stopped = true;
-      this.timer?.unsubscribe();
-      this.timer = null;
-      this.subscription.unsubscribe();
-    }
-  }
-
-  function attach<T>(select: () => Observable<T>, streamName: string): Observable<T> {
-    const attached = new Observable<T>((subscriber) => {
-      subscribers += 1;
-      const inner = select().subscribe(subscriber);
-      if (run === null && !finished) {
-        run = new Run();
-        run.start();
-      }
+      const seed: Step = { prev: outputs.current, next: outputs.current, now: scheduler.now() };
+      const subscription = merge(external$, expiry)
+        .pipe(
+          scan((step: Step, input: OperatingStateInput): Step => {
+            const now = scheduler.now();
+            try {
+              return { prev: step.next, next: reduce(step.next, input, now), now };
+            } catch (error) {
+              errors.next(error as Error);
+              return { prev: step.next, next: step.next, now };
+            }
+          }, seed),
+          filter((step) => step.next !== step.prev),
+        )
+        .subscribe(({ prev, next, now }) => {
+          outputs.publish(prev, next, now);
+          scheduleExpiry(next);
+          completeIfIdle();
+        });
+      scheduleExpiry(outputs.current);
       return () => {
-        inner.unsubscribe();
-        subscribers -= 1;
-        if (subscribers === 0 && run !== null) {
-          // The inputs rest until the next subscriber; the state stays as it is.
-          run.stop();
-          run = null;
-        }
+        ended = true;
+        timer?.unsubscribe();
+        timer = null;
+        subscription.unsubscribe();
       };
     });
-    return attached.pipe(instrument<T>(`${name}.${streamName}`));
   }
 
-  /** The model as a stream: replayed while running, and once more (then complete) after the end. */
-  const model$ = (): Observable<OperatingStateModel> =>
-    finished ? new Observable<OperatingStateModel>((subscriber) => (subscriber.next(model.value), subscriber.complete())) : model;
+  // One run of the inputs for every subscriber of every output, from the first to the last. With
+  // no subscriber left the run ends and the inputs rest (resetOnRefCountZero); the next subscriber
+  // starts a new run from the state held. A run completes only when the handle ends (stop(), or
+  // every input done), and the handle does not start again. Input errors go to errors$, so a run
+  // never errors.
+  const run$ = defer(() => (finished ? EMPTY : runInputs())).pipe(
+    takeUntil(stopped),
+    share<never>({ resetOnRefCountZero: true, resetOnComplete: false, resetOnError: false }),
+  );
 
-  const state$ = attach(
+  /** An output stream: `source` (chosen at subscription), with the shared run subscribed beside it. */
+  const output = <T>(source: () => Observable<T>, streamName: string): Observable<T> =>
+    merge(defer(source), run$).pipe(instrument<T>(`${name}.${streamName}`));
+
+  /** The model as a stream: replayed while running, and once more (then complete) after the end. */
+  const model$ = (): Observable<OperatingStateModel> => (finished ? of(outputs.current) : outputs.model$);
+
+  const state$ = output(
     () =>
       model$().pipe(
         map((m) => m.currentState),
@@ -362,17 +345,17 @@ export function operatingState$(
       ),
     'state',
   );
-  const currentState = (): OperatingState => model.value.currentState;
+  const currentState = (): OperatingState => outputs.current.currentState;
   return {
     state$: Object.defineProperties(state$, {
       getValue: { value: currentState },
       value: { get: currentState },
     }) as ObservableValue<OperatingState>,
-    snapshot$: attach(() => model$().pipe(map((m) => snapshotOf(m, scheduler.now()))), 'snapshot'),
-    transitions$: attach(() => transitions, 'transitions'),
-    evaluations$: attach(() => evaluations, 'evaluations'),
-    telemetry$: attach(() => telemetry, 'telemetry'),
-    errors$: attach(() => errors, 'errors'),
+    snapshot$: output(() => model$().pipe(map((m) => snapshotOf(m, scheduler.now()))), 'snapshot'),
+    transitions$: output(() => outputs.transitions$, 'transitions'),
+    evaluations$: output(() => outputs.evaluations$, 'evaluations'),
+    telemetry$: output(() => outputs.telemetry$, 'telemetry'),
+    errors$: output(() => errors, 'errors'),
     stop: finish,
   };
 }

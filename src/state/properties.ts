@@ -2,25 +2,7 @@
  * What each operating state allows: allocations, risk, limits and which engines run.
  * The numbers are the design's, exactly.
  */
-import type { OperatingState } from './contracts.js';
-
-/** A `[min, max]` allocation range as fractions of capital. */
-export type AllocationRange = readonly [min: number, max: number];
-
-/** The trading limits and switches of one operating state. */
-export interface StateProperties {
-  readonly scalpAllocationRange: AllocationRange;
-  readonly swingAllocationRange: AllocationRange;
-  readonly portfolioAllocationRange: AllocationRange;
-  readonly riskToleranceMultiplier: number;
-  readonly entrySignalThreshold: number;
-  readonly maxPositions: number;
-  readonly maxDailyTrades: number;
-  readonly rebalancingEnabled: boolean;
-  readonly newEntryEnabled: boolean;
-  readonly scalpEngineActive: boolean;
-  readonly swingEngineActive: boolean;
-}
+import type { OperatingState, StateProperties } from './contracts.js';
 
 function freezeProperties(p: StateProperties): StateProperties {
   Object.freeze(p.scalpAllocationRange);

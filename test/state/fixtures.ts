@@ -1,6 +1,14 @@
-/** Shared fixtures for the operating-state tests: metrics, a virtual clock, overrides. */
+/** Shared fixtures for the operating-state tests: metrics, a virtual clock, overrides, a reducer run. */
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
-import type { ManualOverride, OperatingState, TransitionMetrics } from '../../src/index.js';
+import {
+  createOperatingStateReducer,
+  type ManualOverride,
+  type OperatingState,
+  type OperatingStateInput,
+  type OperatingStateModel,
+  type StateConfig,
+  type TransitionMetrics,
+} from '../../src/index.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -69,4 +77,19 @@ export function override(
     expiryTime: start + days * DAY,
     autoRevertState: revert,
   };
+}
+
+/** Reduces `inputs` (each at its time) from `model` with the reducer of `config`, returning every model after the first. */
+export function reduceEach(
+  config: StateConfig,
+  model: OperatingStateModel,
+  inputs: readonly (readonly [at: number, input: OperatingStateInput])[],
+): OperatingStateModel[] {
+  const reduce = createOperatingStateReducer(config);
+  const out: OperatingStateModel[] = [];
+  for (const [at, input] of inputs) {
+    model = reduce(model, input, at);
+    out.push(model);
+  }
+  return out;
 }

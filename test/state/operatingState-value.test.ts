@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { NEVER, Subject, type Observable } from 'rxjs';
+import { defer, EMPTY, NEVER, Subject, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { operatingState$, type ManualOverride, type OperatingState, type OperatingStateSnapshot, type SafetyState, type TransitionMetrics } from '../../src/index.js';
 import { CALM, DAY, HOUR, STRESS, override } from './fixtures.js';
@@ -124,6 +124,82 @@ describe('operatingState$: the state is a value', () => {
       // The positional form still works.
       const positional = operatingState$({ metrics$: cold<TransitionMetrics>('s|', { s: STRESS }), safety$: NEVER }, { default: 'AGGRESSIVE' }, scheduler);
       expectObservable(positional.state$ as Observable<OperatingState>).toBe('a', { a: 'AGGRESSIVE' });
+    });
+  });
+});
+
+describe('operatingState$: one shared run of the inputs', () => {
+  /** `source`, counting its subscriptions. */
+  function counted<T>(source: Observable<T>): { stream: Observable<T>; subscriptions: () => number } {
+    let subscriptions = 0;
+    const stream = defer(() => {
+      subscriptions += 1;
+      return source;
+    });
+    return { stream, subscriptions: () => subscriptions };
+  }
+
+  it('subscribes the inputs once for every subscriber of every output, and publishes each reduction once', () => {
+    const scheduler = newScheduler();
+    scheduler.run(() => {
+      const safety = new Subject<SafetyState>();
+      const input = counted(safety);
+      const op = operatingState$({ metrics$: NEVER, safety$: input.stream }, { scheduler });
+      const transitions: OperatingState[][] = [[], [], []];
+      for (const seen of transitions) op.transitions$.subscribe((t) => seen.push(t.to));
+      const telemetry: string[] = [];
+      op.telemetry$.subscribe((t) => telemetry.push(t.kind));
+      op.state$.subscribe();
+      op.errors$.subscribe();
+      safety.next('FAIL');
+      expect(input.subscriptions()).toBe(1);
+      expect(transitions).toEqual([['DEFENSIVE'], ['DEFENSIVE'], ['DEFENSIVE']]);
+      expect(telemetry).toEqual(['transitioned']);
+    });
+  });
+
+  it('after the last unsubscription, the next subscriber subscribes the inputs again and goes on from the state held', () => {
+    const scheduler = newScheduler();
+    scheduler.run(() => {
+      const safety = new Subject<SafetyState>();
+      const input = counted(safety);
+      const op = operatingState$({ metrics$: NEVER, safety$: input.stream }, { scheduler });
+      const first = op.state$.subscribe();
+      safety.next('FAIL');
+      first.unsubscribe();
+      expect(safety.observed).toBe(false);
+      const telemetry: string[] = [];
+      op.telemetry$.subscribe((t) => telemetry.push(`${t.kind} ${t.state}`));
+      expect(input.subscriptions()).toBe(2);
+      safety.next('LOCKDOWN');
+      expect(telemetry).toEqual(['halted DEFENSIVE']);
+    });
+  });
+
+  it('once every input has completed, later subscribers get the last state and completion, and the inputs are not subscribed again', () => {
+    const scheduler = newScheduler();
+    scheduler.run(() => {
+      const input = counted<SafetyState>(EMPTY);
+      const op = operatingState$({ metrics$: EMPTY, safety$: input.stream }, { scheduler, config: { default: 'DEFENSIVE' } });
+      const log: string[] = [];
+      op.state$.subscribe({ next: (s) => log.push(s), complete: () => log.push('|') });
+      op.transitions$.subscribe({ complete: () => log.push('transitions|') });
+      expect(log).toEqual(['DEFENSIVE', '|', 'transitions|']);
+      expect(input.subscriptions()).toBe(1);
+    });
+  });
+
+  it('stop() before any subscription: the outputs complete at once and the inputs are never subscribed', () => {
+    const scheduler = newScheduler();
+    scheduler.run(() => {
+      const input = counted<SafetyState>(NEVER);
+      const op = operatingState$({ metrics$: NEVER, safety$: input.stream }, { scheduler });
+      op.stop();
+      const log: string[] = [];
+      op.state$.subscribe({ next: (s) => log.push(s), complete: () => log.push('|') });
+      op.errors$.subscribe({ complete: () => log.push('errors|') });
+      expect(log).toEqual(['BALANCED', '|', 'errors|']);
+      expect(input.subscriptions()).toBe(0);
     });
   });
 });

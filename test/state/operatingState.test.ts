@@ -10,7 +10,7 @@ import {
   type SafetyState,
   type TransitionMetrics,
 } from '../../src/index.js';
-import { BULL, CALM, DAY, HOUR, m, MINUTE, override, STRESS } from './fixtures.js';
+import { CALM, DAY, HOUR, m, MINUTE, override, STRESS } from './fixtures.js';
 import { at, every } from './marbles.js';
 
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -116,17 +116,6 @@ describe('operatingState$', () => {
       const op = operatingState$({ metrics$: cold('-'), safety$ });
       expectObservable(op.state$, `^ ${HOUR}ms !`).toBe('BD', { B: 'BALANCED', D: 'DEFENSIVE' });
       expectObservable(op.state$, `---^ ${HOUR}ms !`).toBe('---D', { D: 'DEFENSIVE' });
-    });
-  });
-
-  it('promotes on a bull run after 10 days (one cycle per day)', () => {
-    newScheduler().run(({ cold, expectObservable }) => {
-      const metrics$ = cold(at(every(HOUR, DAY, 'aaaaaaaaaaaa'), 12 * DAY + HOUR), { a: BULL });
-      const op = operatingState$({ metrics$, safety$: cold('|') }, { cycleMinutes: 24 * 60 });
-      expectObservable(op.evaluations$.pipe(map((e) => `${e.state}/${e.gate}`))).toBe(
-        at(every(DAY, DAY, 'hhhhhhhhhcgn'), 12 * DAY + HOUR),
-        { h: 'BALANCED/HYSTERESIS', c: 'BALANCED/CONFIRMING', g: 'BALANCED/null', n: 'AGGRESSIVE/null' },
-      );
     });
   });
 });

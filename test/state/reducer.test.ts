@@ -1,404 +1,797 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PERSISTED_STATE_FORMAT,
-  STATE_PROPERTIES,
   createOperatingStateReducer,
   initialOperatingState,
-  modelFromSnapshot,
-  persistedSnapshotOf,
+  MetricsError,
+  OverrideError,
   resolveStateConfig,
-  snapshotOf,
-  telemetryOf,
+  SafetyStateError,
+  type DeepPartial,
+  type EvaluationGate,
+  type EvaluationRecord,
+  type ManualOverride,
+  type OperatingState,
   type OperatingStateInput,
   type OperatingStateModel,
-  type OperatingStateSnapshot,
+  type PendingConfirmation,
+  type SafetyState,
   type StateConfig,
+  type TransitionCause,
+  type TransitionMetrics,
 } from '../../src/index.js';
-import { OverrideError } from '../../src/state/overrides.js';
-import { BULL, CALM, DAY, HOUR, STRESS, override } from './fixtures.js';
+import { BULL, CALM, DAY, HOUR, m, override, reduceEach, STRESS } from './fixtures.js';
+
+/**
+ * The operating-state reducer, scenario by scenario: each row gives a model and a configuration,
+ * the inputs (each at its time) and the model after the last one. The whole model is compared:
+ * a field a row does not name must be what it was in `given` (with no transitions and no
+ * evaluation), and the evaluation is compared whole except its conditions, which must be the
+ * conditions of the rule that decided (the conditions themselves are tested in rules.test.ts,
+ * and one record is compared with them below).
+ */
 
 const T0 = 1_000 * DAY;
 
-/** Runs `inputs` (each at its time) from `model`, returning every model after the first. */
-function run(config: StateConfig, model: OperatingStateModel, inputs: [number, OperatingStateInput][]): OperatingStateModel[] {
-  const reduce = createOperatingStateReducer(config);
-  const out: OperatingStateModel[] = [];
-  for (const [at, input] of inputs) {
-    model = reduce(model, input, at);
-    out.push(model);
-  }
-  return out;
+// Default configuration: minimum time in BALANCED 5 days, AGGRESSIVE 7, DEFENSIVE 3; the rule
+// DEFENSIVE → BALANCED needs 5 days and BALANCED → AGGRESSIVE 10; cooldown 24 h; 2 confirming cycles.
+const ONE_CYCLE = { confirmationCycles: 1 } as const;
+const NO_HYSTERESIS = {
+  hysteresis: { aggressive: { minDurationDays: 0 }, balanced: { minDurationDays: 0 }, defensive: { minDurationDays: 0 } },
+} as const;
+
+/** A model in `state` since T0, no transition yet, with `fields` replaced. */
+const model = (state: OperatingState, fields: Partial<OperatingStateModel> = {}): OperatingStateModel => ({
+  ...initialOperatingState(state, T0),
+  ...fields,
+});
+/** A model in `state` for 30 days (no minimum time holds it back), with `fields` replaced. */
+const settled = (state: OperatingState, fields: Partial<OperatingStateModel> = {}): OperatingStateModel =>
+  model(state, { stateSince: T0 - 30 * DAY, ...fields });
+
+const evaluate = (metrics: TransitionMetrics = CALM, safety?: SafetyState): OperatingStateInput =>
+  safety === undefined ? { kind: 'EVALUATE', metrics } : { kind: 'EVALUATE', metrics, safety };
+const safety = (value: SafetyState): OperatingStateInput => ({ kind: 'SAFETY', safety: value });
+const apply = (o: ManualOverride): OperatingStateInput => ({ kind: 'OVERRIDE', override: o });
+const CHECK_EXPIRY: OperatingStateInput = { kind: 'CHECK_EXPIRY' };
+const pending = (target: OperatingState, count: number): PendingConfirmation => ({ target, count });
+
+/** The fields a transition sets, and the transition itself. */
+function moved(from: OperatingState, to: OperatingState, at: number, cause: TransitionCause, reason: string): Partial<Omit<OperatingStateModel, 'evaluation'>> {
+  return {
+    currentState: to,
+    previousState: from,
+    stateSince: at,
+    lastTransitionAt: at,
+    transitionReason: reason,
+    pending: null,
+    transitions: [{ from, to, at, cause, reason }],
+  };
 }
 
-const evaluate = (metrics = CALM): OperatingStateInput => ({ kind: 'EVALUATE', metrics });
-const plain = (s: Partial<OperatingStateSnapshot>): OperatingStateSnapshot => ({
-  currentState: 'BALANCED',
-  previousState: null,
-  transitionTimestamp: T0,
-  transitionReason: null,
-  manualOverride: false,
-  overrideExpiry: null,
-  stateDurationDays: 0,
-  properties: STATE_PROPERTIES.BALANCED,
-  tradingHalted: false,
-  ...s,
-});
+/**
+ * An evaluation as a row states it. `checks` are the rules checked in order, the one that fired
+ * marked ` fired`; the rule that decided is the last one checked. Unstated: nothing proposed, no
+ * gate, 0 confirmations, safety NORMAL.
+ */
+interface Explanation {
+  readonly at: number;
+  readonly state: OperatingState;
+  readonly checks: readonly string[];
+  readonly proposed?: OperatingState;
+  readonly gate?: EvaluationGate;
+  readonly confirmations?: number;
+  readonly safety?: SafetyState;
+}
 
-describe('restoring from a plain (not persisted) snapshot', () => {
-  it('restores the state and its clock, with no override, nothing pending and safety NORMAL', () => {
-    const model = modelFromSnapshot(plain({ currentState: 'DEFENSIVE', previousState: 'BALANCED', transitionReason: 'vix 31 > 30' }), T0 + DAY);
-    expect(model).toEqual({
-      currentState: 'DEFENSIVE',
-      previousState: 'BALANCED',
-      stateSince: T0,
-      transitionReason: 'vix 31 > 30',
-      tradingHalted: false,
-      transitions: [],
-      evaluation: null,
-      lastTransitionAt: T0,
-      override: null,
-      pending: null,
-      safety: 'NORMAL',
-    });
-    expect(Object.isFrozen(model)).toBe(true);
-  });
+type Expected = Partial<Omit<OperatingStateModel, 'evaluation'>> & { readonly evaluation?: Explanation };
 
-  it('counts its transition time as the cooldown start only when it records a previous state', () => {
-    const config = resolveStateConfig({ confirmationCycles: 1, hysteresis: { balanced: { minDurationDays: 0 } } });
-    const moved = modelFromSnapshot(plain({ previousState: 'DEFENSIVE' }), T0);
-    const fresh = modelFromSnapshot(plain({ previousState: null }), T0);
-    expect([moved.lastTransitionAt, fresh.lastTransitionAt]).toEqual([T0, null]);
-    const [held] = run(config, moved, [[T0 + HOUR, evaluate(STRESS)]]);
-    const [went] = run(config, fresh, [[T0 + HOUR, evaluate(STRESS)]]);
-    expect(held!.evaluation?.gate).toBe('COOLDOWN');
-    expect(went!.currentState).toBe('DEFENSIVE');
-  });
+interface Scenario {
+  readonly name: string;
+  /** Deep-merged over the default configuration. */
+  readonly config?: DeepPartial<StateConfig>;
+  readonly given: OperatingStateModel;
+  readonly inputs: readonly (readonly [at: number, input: OperatingStateInput])[];
+  /** The model after the last input, as its differences from `given`. */
+  readonly expected: Expected;
+}
 
-  it('is halted (safety LOCKDOWN) when the snapshot says trading is halted', () => {
-    const model = modelFromSnapshot(plain({ tradingHalted: true }), T0);
-    expect([model.safety, model.tradingHalted]).toEqual(['LOCKDOWN', true]);
-  });
-
-  it('starts the clock now when the snapshot has no transition time', () => {
-    expect(modelFromSnapshot(plain({ transitionTimestamp: null }), T0 + 5).stateSince).toBe(T0 + 5);
-  });
-
-  it('carries no override even when the snapshot says one was in force', () => {
-    expect(modelFromSnapshot(plain({ manualOverride: true, overrideExpiry: T0 + DAY }), T0).override).toBeNull();
-  });
-});
-
-describe('restoring from a persisted snapshot', () => {
-  it('restores the override, the cooldown start, the pending confirmation and safety, as frozen copies', () => {
-    const config = resolveStateConfig();
-    const o = override('DEFENSIVE', T0, 2);
-    const [overridden] = run(config, initialOperatingState('BALANCED', T0), [[T0, { kind: 'OVERRIDE', override: o }]]);
-    const persisted = persistedSnapshotOf({ ...overridden!, pending: { target: 'AGGRESSIVE', count: 1 }, safety: 'WARNING' }, T0 + HOUR);
-    expect(persisted).toMatchObject({ format: PERSISTED_STATE_FORMAT, version: 1, savedAt: T0 + HOUR, lastTransitionAt: T0, safety: 'WARNING' });
-    const model = modelFromSnapshot(persisted, T0 + 2 * HOUR);
-    expect(model).toMatchObject({ currentState: 'DEFENSIVE', previousState: 'BALANCED', stateSince: T0, lastTransitionAt: T0, safety: 'WARNING' });
-    expect(model.override).toEqual(o);
-    expect(model.override).not.toBe(persisted.override);
-    expect(Object.isFrozen(model.override)).toBe(true);
-    expect(model.pending).toEqual({ target: 'AGGRESSIVE', count: 1 });
-    expect(Object.isFrozen(model.pending)).toBe(true);
-    const bare = modelFromSnapshot(persistedSnapshotOf(initialOperatingState('BALANCED', T0), T0), T0);
-    expect([bare.override, bare.pending, bare.lastTransitionAt]).toEqual([null, null, null]);
-  });
-});
-
-describe('snapshotOf', () => {
-  it('gives the time in state in days, never negative', () => {
-    const model = initialOperatingState('AGGRESSIVE', T0);
-    expect(snapshotOf(model, T0 + 36 * HOUR).stateDurationDays).toBe(1.5);
-    expect(snapshotOf(model, T0).stateDurationDays).toBe(0);
-    expect(snapshotOf(model, T0 - DAY).stateDurationDays).toBe(0);
-  });
-
-  it('shows the override, its expiry and the properties of the state', () => {
-    const [model] = run(resolveStateConfig(), initialOperatingState('BALANCED', T0), [[T0, { kind: 'OVERRIDE', override: override('AGGRESSIVE', T0, 3) }]]);
-    const snapshot = snapshotOf(model!, T0);
-    expect(snapshot).toMatchObject({ currentState: 'AGGRESSIVE', manualOverride: true, overrideExpiry: T0 + 3 * DAY, transitionTimestamp: T0 });
-    expect(snapshot.properties).toBe(STATE_PROPERTIES.AGGRESSIVE);
-    expect(snapshotOf(initialOperatingState('BALANCED', T0), T0)).toMatchObject({ manualOverride: false, overrideExpiry: null });
-  });
-});
-
-describe('telemetryOf: each record once, when it happens', () => {
-  const config = resolveStateConfig();
-  const kinds = (inputs: [number, OperatingStateInput][], start = initialOperatingState('BALANCED', T0)): string[][] => {
-    const models = run(config, start, inputs);
-    return models.map((next, i) => telemetryOf(i === 0 ? start : models[i - 1]!, next, inputs[i]![0]).map((t) => t.kind));
+function explained(e: Explanation) {
+  return {
+    at: e.at,
+    state: e.state,
+    rule: e.checks[e.checks.length - 1]!.replace(' fired', ''),
+    checks: e.checks,
+    proposed: e.proposed ?? null,
+    gate: e.gate ?? null,
+    confirmations: e.confirmations ?? 0,
+    safety: e.safety ?? 'NORMAL',
   };
+}
 
-  it('an ordinary evaluation records only that it evaluated', () => {
-    expect(kinds([[T0, evaluate()], [T0 + HOUR, evaluate()]])).toEqual([['evaluated'], ['evaluated']]);
-  });
+function explain(record: EvaluationRecord) {
+  // The conditions shown are those of the rule that decided, the last one checked.
+  expect(record.conditions).toBe(record.checks[record.checks.length - 1]!.conditions);
+  return {
+    at: record.at,
+    state: record.state,
+    rule: record.rule,
+    checks: record.checks.map((c) => (c.fired ? `${c.rule} fired` : c.rule)),
+    proposed: record.proposed,
+    gate: record.gate,
+    confirmations: record.confirmations,
+    safety: record.safety,
+  };
+}
 
-  it('halted when lockdown starts, not again while it lasts; released when it ends', () => {
-    expect(
-      kinds([
-        [T0, { kind: 'SAFETY', safety: 'LOCKDOWN' }],
-        [T0 + 1, { kind: 'SAFETY', safety: 'LOCKDOWN' }],
-        [T0 + 2, evaluate()],
-        [T0 + 3, { kind: 'SAFETY', safety: 'NORMAL' }],
-      ]),
-    ).toEqual([['halted'], [], ['evaluated'], ['released']]);
-  });
-
-  it('overridden when an override is applied, not on the cycles after it', () => {
-    expect(
-      kinds([
-        [T0, { kind: 'OVERRIDE', override: override('DEFENSIVE', T0, 2) }],
-        [T0 + HOUR, evaluate()],
-        [T0 + 2 * HOUR, { kind: 'CHECK_EXPIRY' }],
-      ]),
-    ).toEqual([['overridden', 'transitioned'], ['evaluated'], []]);
-  });
-
-  it('overrideCancelled when safety FAIL cancels an override, not when it expires', () => {
-    expect(
-      kinds([
-        [T0, { kind: 'OVERRIDE', override: override('AGGRESSIVE', T0, 2) }],
-        [T0 + HOUR, { kind: 'SAFETY', safety: 'FAIL' }],
-      ]),
-    ).toEqual([['overridden', 'transitioned'], ['overrideCancelled', 'transitioned']]);
-    expect(
-      kinds([
-        [T0, { kind: 'OVERRIDE', override: override('AGGRESSIVE', T0, 2) }],
-        [T0 + 2 * DAY, { kind: 'CHECK_EXPIRY' }],
-      ]),
-    ).toEqual([['overridden', 'transitioned'], ['transitioned']]);
-  });
-
-  it('an override replaced by another records overridden again', () => {
-    expect(
-      kinds([
-        [T0, { kind: 'OVERRIDE', override: override('AGGRESSIVE', T0, 2) }],
-        [T0 + HOUR, { kind: 'OVERRIDE', override: override('DEFENSIVE', T0 + HOUR, 2) }],
-      ]),
-    ).toEqual([['overridden', 'transitioned'], ['overridden', 'transitioned']]);
-  });
-
-  it('a transition record names the state left, the state entered, the cause and the time', () => {
-    const start = initialOperatingState('BALANCED', T0);
-    const [next] = run(config, start, [[T0 + 5, { kind: 'SAFETY', safety: 'FAIL' }]]);
-    expect(telemetryOf(start, next!, T0 + 5)).toEqual([{ kind: 'transitioned', state: 'DEFENSIVE', from: 'BALANCED', cause: 'SAFETY', at: T0 + 5 }]);
-  });
-
-  it('an evaluation record carries the state evaluated in and its gate', () => {
-    const start = initialOperatingState('BALANCED', T0);
-    const [next] = run(config, start, [[T0 + HOUR, evaluate(STRESS)]]);
-    expect(telemetryOf(start, next!, T0 + HOUR)).toEqual([{ kind: 'evaluated', state: 'BALANCED', at: T0 + HOUR, gate: 'HYSTERESIS' }]);
-  });
-
-  it('records nothing when the model did not change', () => {
-    const model = initialOperatingState('BALANCED', T0);
-    const [evaluated] = run(config, model, [[T0, evaluate()]]);
-    expect(telemetryOf(evaluated!, evaluated!, T0)).toEqual([]);
-  });
-});
-
-describe('the minimum time in a state', () => {
-  it("holds DEFENSIVE for its own minimum when it is longer than the rule's", () => {
-    const config = resolveStateConfig({ confirmationCycles: 1, hysteresis: { defensive: { minDurationDays: 6 } } });
-    const start = initialOperatingState('DEFENSIVE', T0);
-    const [early, onTime] = [run(config, start, [[T0 + 5.5 * DAY, evaluate(CALM)]])[0]!, run(config, start, [[T0 + 6 * DAY, evaluate(CALM)]])[0]!];
-    expect([early.currentState, early.evaluation?.gate]).toEqual(['DEFENSIVE', 'HYSTERESIS']);
-    expect(onTime.currentState).toBe('BALANCED');
-  });
-
-  it("holds DEFENSIVE for the rule's minimum when it is longer than the state's", () => {
-    const config = resolveStateConfig({ confirmationCycles: 1 });
-    const start = initialOperatingState('DEFENSIVE', T0);
-    expect(run(config, start, [[T0 + 5 * DAY - 1, evaluate(CALM)]])[0]!.evaluation?.gate).toBe('HYSTERESIS');
-    expect(run(config, start, [[T0 + 5 * DAY, evaluate(CALM)]])[0]!.currentState).toBe('BALANCED');
-  });
-
-  it('holds AGGRESSIVE and BALANCED for their own minimums, exactly', () => {
-    const config = resolveStateConfig({ confirmationCycles: 1 });
-    const aggressive = initialOperatingState('AGGRESSIVE', T0);
-    expect(run(config, aggressive, [[T0 + 7 * DAY - 1, evaluate(STRESS)]])[0]!.evaluation?.gate).toBe('HYSTERESIS');
-    expect(run(config, aggressive, [[T0 + 7 * DAY, evaluate(STRESS)]])[0]!.currentState).toBe('BALANCED');
-    const balanced = initialOperatingState('BALANCED', T0);
-    expect(run(config, balanced, [[T0 + 5 * DAY - 1, evaluate(STRESS)]])[0]!.evaluation?.gate).toBe('HYSTERESIS');
-    expect(run(config, balanced, [[T0 + 5 * DAY, evaluate(STRESS)]])[0]!.currentState).toBe('DEFENSIVE');
-  });
-});
-
-describe('cooldown and confirmation', () => {
-  const zeroHysteresis = { aggressive: { minDurationDays: 0 }, balanced: { minDurationDays: 0 }, defensive: { minDurationDays: 0 } };
-
-  it('holds a rule-driven move for cooldownHours after any transition, exactly', () => {
-    const config = resolveStateConfig({ confirmationCycles: 1, cooldownHours: 24, hysteresis: zeroHysteresis });
-    const moved = modelFromSnapshot(plain({ previousState: 'DEFENSIVE' }), T0);
-    expect(run(config, moved, [[T0 + 24 * HOUR - 1, evaluate(STRESS)]])[0]!.evaluation?.gate).toBe('COOLDOWN');
-    expect(run(config, moved, [[T0 + 24 * HOUR, evaluate(STRESS)]])[0]!.currentState).toBe('DEFENSIVE');
-  });
-
-  it('keeps the confirmations counted so far while a gate holds the same target, and drops them for another', () => {
-    const config = resolveStateConfig({ confirmationCycles: 3, cooldownHours: 0, hysteresis: { balanced: { minDurationDays: 1 } } });
-    const start = modelFromSnapshot(plain({ previousState: 'DEFENSIVE', transitionTimestamp: T0 - DAY }), T0);
-    const [first, second] = run(config, start, [
+const RULES: readonly Scenario[] = [
+  {
+    name: 'BALANCED → DEFENSIVE: the first proposal waits for its confirmation (CONFIRMING)',
+    given: settled('BALANCED'),
+    inputs: [[T0, evaluate(STRESS)]],
+    expected: {
+      pending: pending('DEFENSIVE', 1),
+      evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'CONFIRMING', confirmations: 1 },
+    },
+  },
+  {
+    name: 'BALANCED → DEFENSIVE on the second confirming cycle, with the reason',
+    given: settled('BALANCED'),
+    inputs: [
       [T0, evaluate(STRESS)],
       [T0 + HOUR, evaluate(STRESS)],
-    ]);
-    expect([first!.evaluation?.gate, first!.evaluation?.confirmations, first!.pending]).toEqual(['CONFIRMING', 1, { target: 'DEFENSIVE', count: 1 }]);
-    expect([second!.evaluation?.confirmations, second!.pending?.count]).toEqual([2, 2]);
-    const [third] = run(config, second!, [[T0 + 2 * HOUR, evaluate(STRESS)]]);
-    expect([third!.currentState, third!.evaluation?.confirmations, third!.pending]).toEqual(['DEFENSIVE', 3, null]);
-  });
+    ],
+    expected: {
+      ...moved('BALANCED', 'DEFENSIVE', T0 + HOUR, 'RULE', 'BALANCED_TO_DEFENSIVE: vix 31.2 > 30'),
+      evaluation: { at: T0 + HOUR, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', confirmations: 2 },
+    },
+  },
+  ...(
+    [
+      ['drawdownPct 0.11 > 0.1', m({ drawdownPct: 0.11 })],
+      ['marketCircuitBreaker true = true', m({ marketCircuitBreaker: true })],
+    ] as const
+  ).map(
+    ([reason, metrics]): Scenario => ({
+      name: `BALANCED → DEFENSIVE on ${reason}`,
+      config: ONE_CYCLE,
+      given: settled('BALANCED'),
+      inputs: [[T0, evaluate(metrics)]],
+      expected: {
+        ...moved('BALANCED', 'DEFENSIVE', T0, 'RULE', `BALANCED_TO_DEFENSIVE: ${reason}`),
+        evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', confirmations: 1 },
+      },
+    }),
+  ),
+  {
+    name: 'BALANCED → DEFENSIVE on safety WARNING in a cycle, through the gates',
+    config: ONE_CYCLE,
+    given: settled('BALANCED'),
+    inputs: [[T0, evaluate(CALM, 'WARNING')]],
+    expected: {
+      ...moved('BALANCED', 'DEFENSIVE', T0, 'RULE', 'BALANCED_TO_DEFENSIVE: safety WARNING >= WARNING'),
+      safety: 'WARNING',
+      evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', confirmations: 1, safety: 'WARNING' },
+    },
+  },
+  {
+    name: 'a safety WARNING on its own changes no state',
+    given: settled('BALANCED'),
+    inputs: [[T0, safety('WARNING')]],
+    expected: { safety: 'WARNING' },
+  },
+  {
+    name: 'BALANCED → DEFENSIVE is held by HYSTERESIS until 5 days in BALANCED',
+    given: model('BALANCED'),
+    inputs: [[T0 + 5 * DAY - 1, evaluate(STRESS)]],
+    expected: { evaluation: { at: T0 + 5 * DAY - 1, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'HYSTERESIS' } },
+  },
+  {
+    name: 'BALANCED → DEFENSIVE passes HYSTERESIS at exactly 5 days',
+    config: ONE_CYCLE,
+    given: model('BALANCED'),
+    inputs: [[T0 + 5 * DAY, evaluate(STRESS)]],
+    expected: {
+      ...moved('BALANCED', 'DEFENSIVE', T0 + 5 * DAY, 'RULE', 'BALANCED_TO_DEFENSIVE: vix 31.2 > 30'),
+      evaluation: { at: T0 + 5 * DAY, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', confirmations: 1 },
+    },
+  },
+  {
+    name: 'BALANCED → AGGRESSIVE is held by its own 10 days (longer than BALANCED 5)',
+    given: model('BALANCED'),
+    inputs: [[T0 + 10 * DAY - 1, evaluate(BULL)]],
+    expected: {
+      evaluation: {
+        at: T0 + 10 * DAY - 1,
+        state: 'BALANCED',
+        checks: ['BALANCED_TO_DEFENSIVE', 'BALANCED_TO_AGGRESSIVE fired'],
+        proposed: 'AGGRESSIVE',
+        gate: 'HYSTERESIS',
+      },
+    },
+  },
+  {
+    name: 'BALANCED → AGGRESSIVE at exactly 10 days, naming every condition',
+    config: ONE_CYCLE,
+    given: model('BALANCED'),
+    inputs: [[T0 + 10 * DAY, evaluate(BULL)]],
+    expected: {
+      ...moved('BALANCED', 'AGGRESSIVE', T0 + 10 * DAY, 'RULE', 'BALANCED_TO_AGGRESSIVE: cagr 0.2 > 0.08, vix 12 < 15, capitalGrowthPct 0.15 > 0.1, winRate30d 0.7 > 0.6'),
+      evaluation: {
+        at: T0 + 10 * DAY,
+        state: 'BALANCED',
+        checks: ['BALANCED_TO_DEFENSIVE', 'BALANCED_TO_AGGRESSIVE fired'],
+        proposed: 'AGGRESSIVE',
+        confirmations: 1,
+      },
+    },
+  },
+  {
+    name: 'AGGRESSIVE → BALANCED is held by HYSTERESIS until 7 days in AGGRESSIVE',
+    given: model('AGGRESSIVE'),
+    inputs: [[T0 + 7 * DAY - 1, evaluate(m({ vix: 25.5 }))]],
+    expected: { evaluation: { at: T0 + 7 * DAY - 1, state: 'AGGRESSIVE', checks: ['AGGRESSIVE_TO_BALANCED fired'], proposed: 'BALANCED', gate: 'HYSTERESIS' } },
+  },
+  ...(
+    [
+      ['drawdownPct 0.06 > 0.05', m({ drawdownPct: 0.06 })],
+      ['vix 25.5 > 25', m({ vix: 25.5 })],
+      ['consecutiveScalpLosses 6 > 5', m({ consecutiveScalpLosses: 6 })],
+      ['dailyLossPct 0.025 > 0.02', m({ dailyLossPct: 0.025 })],
+    ] as const
+  ).map(
+    ([reason, metrics]): Scenario => ({
+      name: `AGGRESSIVE → BALANCED on ${reason} at exactly 7 days`,
+      config: ONE_CYCLE,
+      given: model('AGGRESSIVE'),
+      inputs: [[T0 + 7 * DAY, evaluate(metrics)]],
+      expected: {
+        ...moved('AGGRESSIVE', 'BALANCED', T0 + 7 * DAY, 'RULE', `AGGRESSIVE_TO_BALANCED: ${reason}`),
+        evaluation: { at: T0 + 7 * DAY, state: 'AGGRESSIVE', checks: ['AGGRESSIVE_TO_BALANCED fired'], proposed: 'BALANCED', confirmations: 1 },
+      },
+    }),
+  ),
+  {
+    name: 'AGGRESSIVE does not demote at the exact thresholds',
+    given: settled('AGGRESSIVE'),
+    inputs: [[T0, evaluate(m({ drawdownPct: 0.05, vix: 25, consecutiveScalpLosses: 5, dailyLossPct: 0.02 }))]],
+    expected: { evaluation: { at: T0, state: 'AGGRESSIVE', checks: ['AGGRESSIVE_TO_BALANCED'] } },
+  },
+  ...(
+    [
+      ['drawdownPct 0.05', m({ drawdownPct: 0.05 }), 'NORMAL'],
+      ['vix 20', m({ vix: 20 }), 'NORMAL'],
+      ['2 profitable days', m({ consecutiveProfitableDays: 2 }), 'NORMAL'],
+      ['safety WARNING', CALM, 'WARNING'],
+    ] as const
+  ).map(
+    ([what, metrics, safetyState]): Scenario => ({
+      name: `DEFENSIVE → BALANCED needs every condition: not with ${what}`,
+      given: settled('DEFENSIVE'),
+      inputs: [[T0, evaluate(metrics, safetyState)]],
+      expected: { safety: safetyState, evaluation: { at: T0, state: 'DEFENSIVE', checks: ['DEFENSIVE_TO_BALANCED'], safety: safetyState } },
+    }),
+  ),
+  {
+    name: 'DEFENSIVE → BALANCED when every condition holds, naming them all',
+    config: ONE_CYCLE,
+    given: settled('DEFENSIVE'),
+    inputs: [[T0, evaluate(m({ consecutiveProfitableDays: 3 }))]],
+    expected: {
+      ...moved('DEFENSIVE', 'BALANCED', T0, 'RULE', 'DEFENSIVE_TO_BALANCED: drawdownPct 0.02 < 0.05, vix 18 < 20, consecutiveProfitableDays 3 >= 3, safety NORMAL = NORMAL'),
+      evaluation: { at: T0, state: 'DEFENSIVE', checks: ['DEFENSIVE_TO_BALANCED fired'], proposed: 'BALANCED', confirmations: 1 },
+    },
+  },
+  {
+    name: "DEFENSIVE → BALANCED is held by the rule's 5 days when longer than DEFENSIVE's 3",
+    given: model('DEFENSIVE'),
+    inputs: [[T0 + 5 * DAY - 1, evaluate(CALM)]],
+    expected: { evaluation: { at: T0 + 5 * DAY - 1, state: 'DEFENSIVE', checks: ['DEFENSIVE_TO_BALANCED fired'], proposed: 'BALANCED', gate: 'HYSTERESIS' } },
+  },
+  {
+    name: "DEFENSIVE → BALANCED at exactly the rule's 5 days",
+    config: ONE_CYCLE,
+    given: model('DEFENSIVE'),
+    inputs: [[T0 + 5 * DAY, evaluate(CALM)]],
+    expected: {
+      ...moved('DEFENSIVE', 'BALANCED', T0 + 5 * DAY, 'RULE', 'DEFENSIVE_TO_BALANCED: drawdownPct 0.02 < 0.05, vix 18 < 20, consecutiveProfitableDays 4 >= 3, safety NORMAL = NORMAL'),
+      evaluation: { at: T0 + 5 * DAY, state: 'DEFENSIVE', checks: ['DEFENSIVE_TO_BALANCED fired'], proposed: 'BALANCED', confirmations: 1 },
+    },
+  },
+  {
+    name: "DEFENSIVE → BALANCED is held by DEFENSIVE's own minimum when it is the longer",
+    config: { ...ONE_CYCLE, hysteresis: { defensive: { minDurationDays: 6 } } },
+    given: model('DEFENSIVE'),
+    inputs: [[T0 + 6 * DAY - 1, evaluate(CALM)]],
+    expected: { evaluation: { at: T0 + 6 * DAY - 1, state: 'DEFENSIVE', checks: ['DEFENSIVE_TO_BALANCED fired'], proposed: 'BALANCED', gate: 'HYSTERESIS' } },
+  },
+  {
+    name: "DEFENSIVE → BALANCED at exactly DEFENSIVE's own minimum when it is the longer",
+    config: { ...ONE_CYCLE, hysteresis: { defensive: { minDurationDays: 6 } } },
+    given: model('DEFENSIVE'),
+    inputs: [[T0 + 6 * DAY, evaluate(CALM)]],
+    expected: {
+      ...moved('DEFENSIVE', 'BALANCED', T0 + 6 * DAY, 'RULE', 'DEFENSIVE_TO_BALANCED: drawdownPct 0.02 < 0.05, vix 18 < 20, consecutiveProfitableDays 4 >= 3, safety NORMAL = NORMAL'),
+      evaluation: { at: T0 + 6 * DAY, state: 'DEFENSIVE', checks: ['DEFENSIVE_TO_BALANCED fired'], proposed: 'BALANCED', confirmations: 1 },
+    },
+  },
+  {
+    name: 'in BALANCED the demotion is checked first and, when it fires, the promotion is not checked',
+    given: settled('BALANCED'),
+    inputs: [[T0, evaluate(m({ drawdownPct: 0.11 }, BULL))]],
+    expected: {
+      pending: pending('DEFENSIVE', 1),
+      evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'CONFIRMING', confirmations: 1 },
+    },
+  },
+  {
+    name: 'in BALANCED with nothing firing both rules are checked and the promotion, checked last, decides',
+    given: settled('BALANCED'),
+    inputs: [[T0, evaluate(CALM)]],
+    expected: { evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE', 'BALANCED_TO_AGGRESSIVE'] } },
+  },
+];
 
-  it('a cooldown gate reports the confirmations pending for its target, and 0 for another target', () => {
-    const config = resolveStateConfig({ confirmationCycles: 2, cooldownHours: 24, hysteresis: zeroHysteresis });
-    const base = modelFromSnapshot(plain({ previousState: 'DEFENSIVE' }), T0);
-    const same = { ...base, pending: { target: 'DEFENSIVE' as const, count: 1 } };
-    const other = { ...base, pending: { target: 'AGGRESSIVE' as const, count: 1 } };
-    expect(run(config, same, [[T0 + HOUR, evaluate(STRESS)]])[0]!.evaluation).toMatchObject({ gate: 'COOLDOWN', confirmations: 1 });
-    expect(run(config, other, [[T0 + HOUR, evaluate(STRESS)]])[0]!.evaluation).toMatchObject({ gate: 'COOLDOWN', confirmations: 0 });
-  });
+const CONFIRMATION: readonly Scenario[] = [
+  {
+    name: 'a cycle proposing nothing drops the pending confirmation',
+    given: settled('BALANCED', { pending: pending('DEFENSIVE', 1) }),
+    inputs: [[T0, evaluate(CALM)]],
+    expected: { pending: null, evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE', 'BALANCED_TO_AGGRESSIVE'] } },
+  },
+  {
+    name: 'a cycle proposing another target starts counting again from 1',
+    given: settled('BALANCED', { pending: pending('AGGRESSIVE', 1) }),
+    inputs: [[T0, evaluate(STRESS)]],
+    expected: {
+      pending: pending('DEFENSIVE', 1),
+      evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'CONFIRMING', confirmations: 1 },
+    },
+  },
+  {
+    name: 'with three confirming cycles, the second counts 2',
+    config: { confirmationCycles: 3 },
+    given: settled('BALANCED', { pending: pending('DEFENSIVE', 1) }),
+    inputs: [[T0, evaluate(STRESS)]],
+    expected: {
+      pending: pending('DEFENSIVE', 2),
+      evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'CONFIRMING', confirmations: 2 },
+    },
+  },
+  {
+    name: 'with three confirming cycles, the third moves',
+    config: { confirmationCycles: 3 },
+    given: settled('BALANCED', { pending: pending('DEFENSIVE', 2) }),
+    inputs: [[T0, evaluate(STRESS)]],
+    expected: {
+      ...moved('BALANCED', 'DEFENSIVE', T0, 'RULE', 'BALANCED_TO_DEFENSIVE: vix 31.2 > 30'),
+      evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', confirmations: 3 },
+    },
+  },
+  {
+    name: 'a HYSTERESIS gate keeps the count pending for its target, neither counting nor dropping it',
+    given: model('BALANCED', { pending: pending('DEFENSIVE', 1) }),
+    inputs: [[T0 + HOUR, evaluate(STRESS)]],
+    expected: { evaluation: { at: T0 + HOUR, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'HYSTERESIS', confirmations: 1 } },
+  },
+  {
+    name: 'a HYSTERESIS gate on another target reports 0 and keeps the pending confirmation',
+    given: model('BALANCED', { stateSince: T0 - 6 * DAY, pending: pending('DEFENSIVE', 1) }),
+    inputs: [[T0, evaluate(BULL)]],
+    expected: {
+      evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE', 'BALANCED_TO_AGGRESSIVE fired'], proposed: 'AGGRESSIVE', gate: 'HYSTERESIS' },
+    },
+  },
+  {
+    name: 'a COOLDOWN gate keeps the count pending for its target, neither counting nor dropping it',
+    given: settled('BALANCED', { lastTransitionAt: T0 - HOUR, pending: pending('DEFENSIVE', 1) }),
+    inputs: [[T0, evaluate(STRESS)]],
+    expected: { evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'COOLDOWN', confirmations: 1 } },
+  },
+  {
+    name: 'a COOLDOWN gate on another target reports 0 and keeps the pending confirmation',
+    given: settled('BALANCED', { lastTransitionAt: T0 - HOUR, pending: pending('AGGRESSIVE', 1) }),
+    inputs: [[T0, evaluate(STRESS)]],
+    expected: { evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'COOLDOWN' } },
+  },
+  {
+    name: 'a LOCKDOWN gate holds the proposal and drops the pending confirmation',
+    given: settled('BALANCED', { pending: pending('DEFENSIVE', 1) }),
+    inputs: [[T0, evaluate(STRESS, 'LOCKDOWN')]],
+    expected: {
+      safety: 'LOCKDOWN',
+      tradingHalted: true,
+      pending: null,
+      evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'LOCKDOWN', safety: 'LOCKDOWN' },
+    },
+  },
+  {
+    name: 'after a LOCKDOWN cycle the count starts again from 1',
+    given: settled('BALANCED', { pending: pending('DEFENSIVE', 1) }),
+    inputs: [
+      [T0, evaluate(STRESS, 'LOCKDOWN')],
+      [T0 + HOUR, evaluate(STRESS, 'NORMAL')],
+    ],
+    expected: {
+      pending: pending('DEFENSIVE', 1),
+      evaluation: { at: T0 + HOUR, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'CONFIRMING', confirmations: 1 },
+    },
+  },
+  {
+    name: 'an OVERRIDE gate holds the proposal and drops the pending confirmation',
+    given: settled('AGGRESSIVE', { override: override('AGGRESSIVE', T0 - HOUR, 2), pending: pending('BALANCED', 1) }),
+    inputs: [[T0, evaluate(STRESS)]],
+    expected: {
+      pending: null,
+      evaluation: { at: T0, state: 'AGGRESSIVE', checks: ['AGGRESSIVE_TO_BALANCED fired'], proposed: 'BALANCED', gate: 'OVERRIDE' },
+    },
+  },
+  {
+    name: 'LOCKDOWN gates before OVERRIDE when both apply',
+    given: settled('AGGRESSIVE', { override: override('AGGRESSIVE', T0 - HOUR, 2), safety: 'LOCKDOWN', tradingHalted: true }),
+    inputs: [[T0, evaluate(STRESS)]],
+    expected: { evaluation: { at: T0, state: 'AGGRESSIVE', checks: ['AGGRESSIVE_TO_BALANCED fired'], proposed: 'BALANCED', gate: 'LOCKDOWN', safety: 'LOCKDOWN' } },
+  },
+];
 
-  it('a hysteresis gate reports the confirmations pending for its target, and 0 for another target', () => {
-    const config = resolveStateConfig({ confirmationCycles: 2 });
-    const base = initialOperatingState('BALANCED', T0);
-    const same = { ...base, pending: { target: 'DEFENSIVE' as const, count: 1 } };
-    const other = { ...base, pending: { target: 'AGGRESSIVE' as const, count: 1 } };
-    expect(run(config, same, [[T0 + HOUR, evaluate(STRESS)]])[0]!.evaluation).toMatchObject({ gate: 'HYSTERESIS', confirmations: 1 });
-    expect(run(config, other, [[T0 + HOUR, evaluate(STRESS)]])[0]!.evaluation).toMatchObject({ gate: 'HYSTERESIS', confirmations: 0 });
-  });
+const COOLDOWN: readonly Scenario[] = [
+  {
+    name: 'a rule-driven move is held by COOLDOWN for cooldownHours after any transition',
+    config: { ...ONE_CYCLE, ...NO_HYSTERESIS },
+    given: model('BALANCED', { previousState: 'DEFENSIVE', lastTransitionAt: T0 }),
+    inputs: [[T0 + 24 * HOUR - 1, evaluate(STRESS)]],
+    expected: { evaluation: { at: T0 + 24 * HOUR - 1, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'COOLDOWN' } },
+  },
+  {
+    name: 'a rule-driven move passes COOLDOWN at exactly cooldownHours',
+    config: { ...ONE_CYCLE, ...NO_HYSTERESIS },
+    given: model('BALANCED', { previousState: 'DEFENSIVE', lastTransitionAt: T0 }),
+    inputs: [[T0 + 24 * HOUR, evaluate(STRESS)]],
+    expected: {
+      ...moved('BALANCED', 'DEFENSIVE', T0 + 24 * HOUR, 'RULE', 'BALANCED_TO_DEFENSIVE: vix 31.2 > 30'),
+      evaluation: { at: T0 + 24 * HOUR, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', confirmations: 1 },
+    },
+  },
+  {
+    name: 'no cooldown applies before the first transition, however early the clock',
+    config: { ...ONE_CYCLE, ...NO_HYSTERESIS },
+    given: model('BALANCED'),
+    inputs: [[T0 + HOUR, evaluate(STRESS)]],
+    expected: {
+      ...moved('BALANCED', 'DEFENSIVE', T0 + HOUR, 'RULE', 'BALANCED_TO_DEFENSIVE: vix 31.2 > 30'),
+      evaluation: { at: T0 + HOUR, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', confirmations: 1 },
+    },
+  },
+  {
+    name: 'an override and its expiry start the cooldown too',
+    config: NO_HYSTERESIS,
+    given: model('BALANCED'),
+    inputs: [
+      [T0, apply(override('DEFENSIVE', T0, 0.5))],
+      [T0 + 12 * HOUR, CHECK_EXPIRY],
+      [T0 + 19 * HOUR, evaluate(STRESS)],
+    ],
+    expected: {
+      ...moved('DEFENSIVE', 'BALANCED', T0 + 12 * HOUR, 'EXPIRY', 'override by op-7 expired; reverting to BALANCED'),
+      transitions: [],
+      evaluation: { at: T0 + 19 * HOUR, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'COOLDOWN' },
+    },
+  },
+];
 
-  it('a confirming target that changes starts counting again from 1', () => {
-    const config = resolveStateConfig({ confirmationCycles: 2, cooldownHours: 0, hysteresis: zeroHysteresis });
-    const start = { ...initialOperatingState('BALANCED', T0), pending: { target: 'AGGRESSIVE' as const, count: 1 } };
-    const [next] = run(config, start, [[T0 + HOUR, evaluate(STRESS)]]);
-    expect(next!.pending).toEqual({ target: 'DEFENSIVE', count: 1 });
-    expect(next!.evaluation).toMatchObject({ gate: 'CONFIRMING', confirmations: 1 });
-  });
-});
-
-describe('the evaluation record', () => {
-  const config = resolveStateConfig();
-
-  it('in BALANCED checks the demotion, then the promotion, and names the last checked when none fired', () => {
-    const [model] = run(config, initialOperatingState('BALANCED', T0), [[T0 + HOUR, evaluate(CALM)]]);
-    const record = model!.evaluation!;
-    expect(record).toMatchObject({ at: T0 + HOUR, state: 'BALANCED', rule: 'BALANCED_TO_AGGRESSIVE', proposed: null, gate: null, safety: 'NORMAL', confirmations: 0 });
-    expect(record.checks.map((c) => [c.rule, c.fired])).toEqual([
-      ['BALANCED_TO_DEFENSIVE', false],
-      ['BALANCED_TO_AGGRESSIVE', false],
-    ]);
-    expect(record.conditions).toBe(record.checks[1]!.conditions);
-  });
-
-  it('stops at the first rule that fires and names it', () => {
-    const [model] = run(config, initialOperatingState('BALANCED', T0), [[T0 + HOUR, evaluate(STRESS)]]);
-    expect(model!.evaluation!.checks.map((c) => c.rule)).toEqual(['BALANCED_TO_DEFENSIVE']);
-    expect(model!.evaluation).toMatchObject({ rule: 'BALANCED_TO_DEFENSIVE', proposed: 'DEFENSIVE' });
-    const [bull] = run(config, initialOperatingState('BALANCED', T0), [[T0 + HOUR, evaluate(BULL)]]);
-    expect(bull!.evaluation).toMatchObject({ rule: 'BALANCED_TO_AGGRESSIVE', proposed: 'AGGRESSIVE' });
-  });
-
-  it('is gated by LOCKDOWN while halted and by OVERRIDE while an override is in force, pending nothing', () => {
-    const start = { ...initialOperatingState('BALANCED', T0 - 30 * DAY), pending: { target: 'DEFENSIVE' as const, count: 1 } };
-    const [halted] = run(config, start, [[T0, { kind: 'EVALUATE', metrics: STRESS, safety: 'LOCKDOWN' }]]);
-    expect([halted!.evaluation?.gate, halted!.pending, halted!.currentState]).toEqual(['LOCKDOWN', null, 'BALANCED']);
-    const [, overridden] = run(config, start, [
-      [T0, { kind: 'OVERRIDE', override: override('AGGRESSIVE', T0, 2) }],
-      [T0 + HOUR, evaluate(STRESS)],
-    ]);
-    expect([overridden!.evaluation?.gate, overridden!.pending, overridden!.currentState]).toEqual(['OVERRIDE', null, 'AGGRESSIVE']);
-  });
-
-  it('an evaluation without safety keeps the last safety state seen', () => {
-    const [, model] = run(config, initialOperatingState('BALANCED', T0), [
-      [T0, { kind: 'SAFETY', safety: 'WARNING' }],
+const SAFETY: readonly Scenario[] = [
+  {
+    name: 'FAIL moves to DEFENSIVE at once, past every gate',
+    given: model('BALANCED'),
+    inputs: [[T0 + 1, safety('FAIL')]],
+    expected: { ...moved('BALANCED', 'DEFENSIVE', T0 + 1, 'SAFETY', 'safety FAIL'), safety: 'FAIL' },
+  },
+  {
+    name: 'FAIL cancels an override and says whose',
+    given: model('BALANCED'),
+    inputs: [
+      [T0, apply(override('AGGRESSIVE', T0, 2))],
+      [T0 + 1, safety('FAIL')],
+    ],
+    expected: { ...moved('AGGRESSIVE', 'DEFENSIVE', T0 + 1, 'SAFETY', 'safety FAIL (override by op-7 cancelled)'), safety: 'FAIL' },
+  },
+  {
+    name: 'an override cancelled by FAIL does not come back at its expiry',
+    given: model('BALANCED'),
+    inputs: [
+      [T0, apply(override('AGGRESSIVE', T0, 2))],
+      [T0 + 1, safety('FAIL')],
+      [T0 + 3 * DAY, CHECK_EXPIRY],
+    ],
+    expected: { ...moved('AGGRESSIVE', 'DEFENSIVE', T0 + 1, 'SAFETY', 'safety FAIL (override by op-7 cancelled)'), transitions: [], safety: 'FAIL' },
+  },
+  {
+    name: 'FAIL in an evaluation cycle moves at once; the rules then run in DEFENSIVE and propose nothing',
+    given: model('BALANCED'),
+    inputs: [[T0, evaluate(BULL, 'FAIL')]],
+    expected: {
+      ...moved('BALANCED', 'DEFENSIVE', T0, 'SAFETY', 'safety FAIL'),
+      safety: 'FAIL',
+      evaluation: { at: T0, state: 'DEFENSIVE', checks: ['DEFENSIVE_TO_BALANCED'], safety: 'FAIL' },
+    },
+  },
+  {
+    name: 'FAIL drops the pending confirmation even when already DEFENSIVE',
+    given: model('DEFENSIVE', { pending: pending('BALANCED', 1) }),
+    inputs: [[T0, safety('FAIL')]],
+    expected: { pending: null, safety: 'FAIL' },
+  },
+  {
+    name: 'LOCKDOWN halts trading, keeps the state and drops the pending confirmation',
+    given: settled('AGGRESSIVE', { pending: pending('BALANCED', 1) }),
+    inputs: [[T0, safety('LOCKDOWN')]],
+    expected: { safety: 'LOCKDOWN', tradingHalted: true, pending: null },
+  },
+  {
+    name: 'an evaluation without safety keeps the last safety state seen: LOCKDOWN still gates',
+    given: settled('BALANCED', { safety: 'LOCKDOWN', tradingHalted: true }),
+    inputs: [[T0, evaluate(STRESS)]],
+    expected: { evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'LOCKDOWN', safety: 'LOCKDOWN' } },
+  },
+  {
+    name: 'an evaluation without safety keeps the last safety state seen: WARNING still feeds the demotion',
+    given: model('BALANCED'),
+    inputs: [
+      [T0, safety('WARNING')],
       [T0 + HOUR, evaluate(CALM)],
-    ]);
-    expect(model!.evaluation?.safety).toBe('WARNING');
-    expect(model!.safety).toBe('WARNING');
-  });
+    ],
+    expected: {
+      safety: 'WARNING',
+      evaluation: { at: T0 + HOUR, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE fired'], proposed: 'DEFENSIVE', gate: 'HYSTERESIS', safety: 'WARNING' },
+    },
+  },
+  ...(['NORMAL', 'WARNING'] as const).map(
+    (after): Scenario => ({
+      name: `leaving LOCKDOWN for ${after} turns AGGRESSIVE into BALANCED (LOCKDOWN_RELEASE)`,
+      given: model('AGGRESSIVE'),
+      inputs: [
+        [T0, safety('LOCKDOWN')],
+        [T0 + 1, safety(after)],
+      ],
+      expected: {
+        ...moved('AGGRESSIVE', 'BALANCED', T0 + 1, 'LOCKDOWN_RELEASE', `lockdown released (safety ${after}): AGGRESSIVE resumes as BALANCED`),
+        safety: after,
+      },
+    }),
+  ),
+  {
+    name: 'leaving LOCKDOWN for FAIL moves AGGRESSIVE to DEFENSIVE: safety outranks the release',
+    given: model('AGGRESSIVE'),
+    inputs: [
+      [T0, safety('LOCKDOWN')],
+      [T0 + 1, safety('FAIL')],
+    ],
+    expected: { ...moved('AGGRESSIVE', 'DEFENSIVE', T0 + 1, 'SAFETY', 'safety FAIL'), safety: 'FAIL' },
+  },
+  ...(
+    [
+      ['BALANCED', 'NORMAL'],
+      ['DEFENSIVE', 'WARNING'],
+    ] as const
+  ).map(
+    ([state, after]): Scenario => ({
+      name: `leaving LOCKDOWN keeps ${state}`,
+      given: model(state),
+      inputs: [
+        [T0, safety('LOCKDOWN')],
+        [T0 + 1, safety(after)],
+      ],
+      expected: { safety: after },
+    }),
+  ),
+  {
+    name: 'a WARNING in AGGRESSIVE without a LOCKDOWN before it releases nothing',
+    given: model('AGGRESSIVE'),
+    inputs: [[T0, safety('WARNING')]],
+    expected: { safety: 'WARNING' },
+  },
+];
 
-  it('clears the transitions and the evaluation of the previous reduction', () => {
-    const [failed, checked] = run(config, initialOperatingState('BALANCED', T0), [
-      [T0, { kind: 'EVALUATE', metrics: CALM, safety: 'FAIL' }],
-      [T0 + 1, { kind: 'CHECK_EXPIRY' }],
-    ]);
-    expect(failed!.transitions).toHaveLength(1);
-    expect([checked!.transitions, checked!.evaluation]).toEqual([[], null]);
+const OVERRIDES: readonly Scenario[] = [
+  {
+    name: 'an override applies at once, gives its reason and drops the pending confirmation',
+    given: settled('BALANCED', { pending: pending('AGGRESSIVE', 1) }),
+    inputs: [[T0, apply(override('DEFENSIVE', T0, 1))]],
+    expected: { ...moved('BALANCED', 'DEFENSIVE', T0, 'OVERRIDE', 'override by op-7: desk call'), override: override('DEFENSIVE', T0, 1) },
+  },
+  {
+    name: 'an override to the state already held restarts no clock, records no transition, and drops the pending confirmation',
+    given: model('BALANCED', { pending: pending('AGGRESSIVE', 1) }),
+    inputs: [[T0 + DAY, apply(override('BALANCED', T0 + DAY, 2))]],
+    expected: { override: override('BALANCED', T0 + DAY, 2), pending: null },
+  },
+  {
+    name: 'an override holds until a millisecond before its expiry',
+    given: settled('AGGRESSIVE', { override: override('AGGRESSIVE', T0, 2, 'DEFENSIVE') }),
+    inputs: [[T0 + 2 * DAY - 1, CHECK_EXPIRY]],
+    expected: {},
+  },
+  {
+    name: 'an override expires exactly at its expiry time, reverting with the reason',
+    given: settled('AGGRESSIVE', { override: override('AGGRESSIVE', T0, 2, 'DEFENSIVE') }),
+    inputs: [[T0 + 2 * DAY, CHECK_EXPIRY]],
+    expected: { ...moved('AGGRESSIVE', 'DEFENSIVE', T0 + 2 * DAY, 'EXPIRY', 'override by op-7 expired; reverting to DEFENSIVE'), override: null },
+  },
+  {
+    name: 'the expiry is also checked in every cycle, before the rules',
+    given: settled('AGGRESSIVE', { override: override('AGGRESSIVE', T0 - DAY, 1) }),
+    inputs: [[T0, evaluate(CALM)]],
+    expected: {
+      ...moved('AGGRESSIVE', 'BALANCED', T0, 'EXPIRY', 'override by op-7 expired; reverting to BALANCED'),
+      override: null,
+      evaluation: { at: T0, state: 'BALANCED', checks: ['BALANCED_TO_DEFENSIVE', 'BALANCED_TO_AGGRESSIVE'] },
+    },
+  },
+  {
+    name: 'an expiry reverting to the state already held records nothing and restarts no clock',
+    given: model('BALANCED', { override: override('BALANCED', T0, 1) }),
+    inputs: [[T0 + DAY, CHECK_EXPIRY]],
+    expected: { override: null },
+  },
+  {
+    name: 'an override may be applied and expire during LOCKDOWN; trading stays halted',
+    given: model('BALANCED', { safety: 'LOCKDOWN', tradingHalted: true }),
+    inputs: [
+      [T0, apply(override('AGGRESSIVE', T0, 1, 'DEFENSIVE'))],
+      [T0 + DAY, CHECK_EXPIRY],
+    ],
+    expected: { ...moved('AGGRESSIVE', 'DEFENSIVE', T0 + DAY, 'EXPIRY', 'override by op-7 expired; reverting to DEFENSIVE'), override: null },
+  },
+];
+
+const CLEARING: readonly Scenario[] = [
+  {
+    name: 'a safety change clears the evaluation of the previous reduction',
+    given: model('BALANCED'),
+    inputs: [
+      [T0, evaluate()],
+      [T0 + 1, safety('WARNING')],
+    ],
+    expected: { safety: 'WARNING' },
+  },
+  {
+    name: 'an override clears the evaluation of the previous reduction',
+    given: model('BALANCED'),
+    inputs: [
+      [T0, evaluate()],
+      [T0 + 1, apply(override('DEFENSIVE', T0 + 1, 1))],
+    ],
+    expected: { ...moved('BALANCED', 'DEFENSIVE', T0 + 1, 'OVERRIDE', 'override by op-7: desk call'), override: override('DEFENSIVE', T0 + 1, 1) },
+  },
+  {
+    name: 'an evaluation clears the transitions of the previous reduction',
+    given: model('BALANCED'),
+    inputs: [
+      [T0, safety('FAIL')],
+      [T0 + 1, evaluate()],
+    ],
+    expected: {
+      ...moved('BALANCED', 'DEFENSIVE', T0, 'SAFETY', 'safety FAIL'),
+      transitions: [],
+      safety: 'FAIL',
+      evaluation: { at: T0 + 1, state: 'DEFENSIVE', checks: ['DEFENSIVE_TO_BALANCED'], safety: 'FAIL' },
+    },
+  },
+  {
+    name: 'an expiry check clears the transitions and the evaluation of the previous reduction',
+    given: model('BALANCED'),
+    inputs: [
+      [T0, evaluate(CALM, 'FAIL')],
+      [T0 + 1, CHECK_EXPIRY],
+    ],
+    expected: { ...moved('BALANCED', 'DEFENSIVE', T0, 'SAFETY', 'safety FAIL'), transitions: [], safety: 'FAIL' },
+  },
+];
+
+describe.each([
+  ['the rules through the gates', RULES],
+  ['confirmation and the gates that hold it', CONFIRMATION],
+  ['cooldown', COOLDOWN],
+  ['safety precedence', SAFETY],
+  ['manual overrides', OVERRIDES],
+  ['what each input clears', CLEARING],
+] as const)('the reducer: %s', (_, scenarios) => {
+  it.each(scenarios)('$name', ({ config, given, inputs, expected }) => {
+    const after = reduceEach(resolveStateConfig(config ?? {}), given, inputs);
+    const last = after[after.length - 1]!;
+    const { evaluation, ...fields } = { ...given, transitions: [], evaluation: undefined, ...expected };
+    expect({ ...last, evaluation: last.evaluation === null ? null : explain(last.evaluation) }).toEqual({
+      ...fields,
+      evaluation: evaluation === undefined ? null : explained(evaluation),
+    });
   });
 });
 
-describe('safety and overrides', () => {
-  const config = resolveStateConfig();
-
-  it('FAIL moves to DEFENSIVE whatever the gates, and says which override it cancelled', () => {
-    const [, failed] = run(config, initialOperatingState('BALANCED', T0), [
-      [T0, { kind: 'OVERRIDE', override: override('AGGRESSIVE', T0, 2) }],
-      [T0 + 1, { kind: 'SAFETY', safety: 'FAIL' }],
-    ]);
-    expect(failed!.override).toBeNull();
-    expect(failed!.transitions).toEqual([{ from: 'AGGRESSIVE', to: 'DEFENSIVE', at: T0 + 1, cause: 'SAFETY', reason: 'safety FAIL (override by op-7 cancelled)' }]);
-    const [plainFail] = run(config, initialOperatingState('BALANCED', T0), [[T0 + 1, { kind: 'SAFETY', safety: 'FAIL' }]]);
-    expect(plainFail!.transitionReason).toBe('safety FAIL');
-  });
-
-  it('refuses an override while safety is FAIL, changing nothing', () => {
-    const [failed] = run(config, initialOperatingState('BALANCED', T0), [[T0, { kind: 'SAFETY', safety: 'FAIL' }]]);
-    const reduce = createOperatingStateReducer(config);
-    expect(() => reduce(failed!, { kind: 'OVERRIDE', override: override('AGGRESSIVE', T0, 2) }, T0 + 1)).toThrow(
-      new OverrideError('safety', 'expected no override while safety is FAIL (safety outranks overrides), got FAIL'),
-    );
-  });
-
-  it('an override to the state already held restarts no clock and records no transition', () => {
-    const [model] = run(config, initialOperatingState('BALANCED', T0), [[T0 + DAY, { kind: 'OVERRIDE', override: override('BALANCED', T0 + DAY, 2) }]]);
-    expect([model!.transitions, model!.stateSince, model!.lastTransitionAt]).toEqual([[], T0, null]);
-    expect(model!.override).not.toBeNull();
-  });
-
-  it('an override expires exactly at its expiry time, reverting with the reason', () => {
-    const o = override('AGGRESSIVE', T0, 2, 'DEFENSIVE');
-    const [, before, at] = run(config, initialOperatingState('BALANCED', T0), [
-      [T0, { kind: 'OVERRIDE', override: o }],
-      [o.expiryTime - 1, { kind: 'CHECK_EXPIRY' }],
-      [o.expiryTime, { kind: 'CHECK_EXPIRY' }],
-    ]);
-    expect(before!.override).not.toBeNull();
-    expect(at!.override).toBeNull();
-    expect(at!.transitions).toEqual([{ from: 'AGGRESSIVE', to: 'DEFENSIVE', at: o.expiryTime, cause: 'EXPIRY', reason: 'override by op-7 expired; reverting to DEFENSIVE' }]);
-  });
-
-  it('leaving lockdown moves AGGRESSIVE to BALANCED and leaves other states alone', () => {
-    const [, released] = run(config, initialOperatingState('AGGRESSIVE', T0), [
-      [T0, { kind: 'SAFETY', safety: 'LOCKDOWN' }],
-      [T0 + 1, { kind: 'SAFETY', safety: 'WARNING' }],
-    ]);
-    expect(released!.transitions).toEqual([
-      { from: 'AGGRESSIVE', to: 'BALANCED', at: T0 + 1, cause: 'LOCKDOWN_RELEASE', reason: 'lockdown released (safety WARNING): AGGRESSIVE resumes as BALANCED' },
-    ]);
-    const [, stays] = run(config, initialOperatingState('DEFENSIVE', T0), [
-      [T0, { kind: 'SAFETY', safety: 'LOCKDOWN' }],
-      [T0 + 1, { kind: 'SAFETY', safety: 'NORMAL' }],
-    ]);
-    expect([stays!.transitions, stays!.tradingHalted]).toEqual([[], false]);
-    const [notLocked] = run(config, initialOperatingState('AGGRESSIVE', T0), [[T0, { kind: 'SAFETY', safety: 'WARNING' }]]);
-    expect(notLocked!.transitions).toEqual([]);
-  });
-
-  it('refuses an unknown input kind with a typed message', () => {
-    const reduce = createOperatingStateReducer(config);
-    expect(() => reduce(initialOperatingState('BALANCED', T0), { kind: 'RESET' } as never, T0)).toThrow(
-      new TypeError('input.kind: expected EVALUATE, SAFETY, OVERRIDE or CHECK_EXPIRY, got "RESET"'),
-    );
+describe('the reducer refuses invalid input with a typed error, changing nothing', () => {
+  const failed = model('BALANCED', { currentState: 'DEFENSIVE', safety: 'FAIL' });
+  it.each([
+    {
+      name: 'an override while safety is FAIL',
+      given: failed,
+      input: apply(override('AGGRESSIVE', T0, 2)),
+      error: new OverrideError('safety', 'expected no override while safety is FAIL (safety outranks overrides), got FAIL'),
+    },
+    {
+      name: 'an override longer than override.maxDurationDays',
+      given: model('BALANCED'),
+      input: apply(override('AGGRESSIVE', T0, 7.001)),
+      error: new OverrideError('expiryTime', 'expected at most 7 days after overrideTime, got 7.001 days'),
+    },
+    { name: 'invalid metrics', given: model('BALANCED'), input: evaluate(m({ vix: -3 })), error: new MetricsError('vix', 'a number ≥ 0', -3) },
+    { name: 'an unknown safety value in a cycle', given: model('BALANCED'), input: evaluate(CALM, 'PANIC' as SafetyState), error: new SafetyStateError('PANIC') },
+    { name: 'an unknown safety value', given: model('BALANCED'), input: safety('PANIC' as SafetyState), error: new SafetyStateError('PANIC') },
+    {
+      name: 'an unknown input kind',
+      given: model('BALANCED'),
+      input: { kind: 'RESET' } as unknown as OperatingStateInput,
+      error: new TypeError('input.kind: expected EVALUATE, SAFETY, OVERRIDE or CHECK_EXPIRY, got "RESET"'),
+    },
+  ])('$name', ({ given, input, error }) => {
+    const before = structuredClone(given);
+    const reduce = createOperatingStateReducer(resolveStateConfig());
+    expect(() => reduce(given, input, T0)).toThrow(error);
+    expect(() => reduce(given, input, T0)).toThrow(error.constructor as new () => Error);
+    expect(given).toEqual(before);
   });
 });
 
-describe('what each input clears', () => {
-  const config = resolveStateConfig();
-  const pendingIn = (state: 'BALANCED' | 'DEFENSIVE'): OperatingStateModel => ({ ...initialOperatingState(state, T0), pending: { target: 'AGGRESSIVE', count: 1 } });
+describe('the evaluation record, whole', () => {
+  it('gives the time, the state, the deciding rule with each of its conditions, and every rule checked', () => {
+    const [after] = reduceEach(resolveStateConfig(), settled('DEFENSIVE'), [[T0, evaluate(m({ vix: 20 }))]]);
+    const conditions = [
+      { metric: 'drawdownPct', value: 0.02, op: '<', threshold: 0.05, met: true },
+      { metric: 'vix', value: 20, op: '<', threshold: 20, met: false },
+      { metric: 'consecutiveProfitableDays', value: 4, op: '>=', threshold: 3, met: true },
+      { metric: 'safety', value: 'NORMAL', op: '=', threshold: 'NORMAL', met: true },
+    ];
+    expect(after!.evaluation).toEqual({
+      at: T0,
+      state: 'DEFENSIVE',
+      rule: 'DEFENSIVE_TO_BALANCED',
+      conditions,
+      proposed: null,
+      gate: null,
+      safety: 'NORMAL',
+      confirmations: 0,
+      checks: [{ rule: 'DEFENSIVE_TO_BALANCED', conditions, fired: false }],
+    });
+  });
 
+  it('lists the conditions of each rule checked in BALANCED, the demotion first', () => {
+    const [after] = reduceEach(resolveStateConfig(), settled('BALANCED'), [[T0, evaluate(CALM)]]);
+    expect(after!.evaluation!.checks).toEqual([
+      {
+        rule: 'BALANCED_TO_DEFENSIVE',
+        fired: false,
+        conditions: [
+          { metric: 'drawdownPct', value: 0.02, op: '>', threshold: 0.1, met: false },
+          { metric: 'vix', value: 18, op: '>', threshold: 30, met: false },
+          { metric: 'marketCircuitBreaker', value: false, op: '=', threshold: true, met: false },
+          { metric: 'safety', value: 'NORMAL', op: '>=', threshold: 'WARNING', met: false },
+        ],
+      },
+      {
+        rule: 'BALANCED_TO_AGGRESSIVE',
+        fired: false,
+        conditions: [
+          { metric: 'cagr', value: 0.05, op: '>', threshold: 0.08, met: false },
+          { metric: 'vix', value: 18, op: '<', threshold: 15, met: false },
+          { metric: 'capitalGrowthPct', value: 0.05, op: '>', threshold: 0.1, met: false },
+          { metric: 'winRate30d', value: 0.5, op: '>', threshold: 0.6, met: false },
+        ],
+      },
+    ]);
+  });
+});
+
+describe('initialOperatingState', () => {
   it('a fresh model: the state, its clock, and nothing else yet', () => {
-    expect(initialOperatingState('DEFENSIVE', T0)).toEqual({
+    const fresh = initialOperatingState('DEFENSIVE', T0);
+    expect(fresh).toEqual({
       currentState: 'DEFENSIVE',
       previousState: null,
       stateSince: T0,
@@ -411,46 +804,6 @@ describe('what each input clears', () => {
       transitions: [],
       evaluation: null,
     });
-  });
-
-  it('lockdown drops the pending confirmation', () => {
-    const [model] = run(config, pendingIn('BALANCED'), [[T0, { kind: 'SAFETY', safety: 'LOCKDOWN' }]]);
-    expect([model!.pending, model!.tradingHalted, model!.safety]).toEqual([null, true, 'LOCKDOWN']);
-  });
-
-  it('safety FAIL drops the pending confirmation even when already DEFENSIVE', () => {
-    const [model] = run(config, pendingIn('DEFENSIVE'), [[T0, { kind: 'SAFETY', safety: 'FAIL' }]]);
-    expect([model!.pending, model!.transitions]).toEqual([null, []]);
-  });
-
-  it('an override drops the pending confirmation, even to the state already held, and gives its reason', () => {
-    const [same] = run(config, pendingIn('BALANCED'), [[T0, { kind: 'OVERRIDE', override: override('BALANCED', T0, 1) }]]);
-    expect(same!.pending).toBeNull();
-    const [moved] = run(config, initialOperatingState('BALANCED', T0), [[T0, { kind: 'OVERRIDE', override: override('DEFENSIVE', T0, 1) }]]);
-    expect(moved!.transitionReason).toBe('override by op-7: desk call');
-  });
-
-  it('a safety change or an override clears the previous evaluation', () => {
-    const [, afterSafety] = run(config, initialOperatingState('BALANCED', T0), [
-      [T0, evaluate()],
-      [T0 + 1, { kind: 'SAFETY', safety: 'WARNING' }],
-    ]);
-    expect(afterSafety!.evaluation).toBeNull();
-    const [, afterOverride] = run(config, initialOperatingState('BALANCED', T0), [
-      [T0, evaluate()],
-      [T0 + 1, { kind: 'OVERRIDE', override: override('DEFENSIVE', T0 + 1, 1) }],
-    ]);
-    expect(afterOverride!.evaluation).toBeNull();
-    const [, afterEvaluate] = run(config, initialOperatingState('BALANCED', T0), [
-      [T0, { kind: 'SAFETY', safety: 'FAIL' }],
-      [T0 + 1, evaluate()],
-    ]);
-    expect(afterEvaluate!.transitions).toEqual([]);
-  });
-
-  it('no cooldown applies before the first transition, however early the clock', () => {
-    const config0 = resolveStateConfig({ confirmationCycles: 1, cooldownHours: 24, hysteresis: { balanced: { minDurationDays: 0 } } });
-    const [model] = run(config0, initialOperatingState('BALANCED', 0), [[HOUR, evaluate(STRESS)]]);
-    expect([model!.currentState, model!.evaluation?.gate]).toEqual(['DEFENSIVE', null]);
+    expect(Object.isFrozen(fresh)).toBe(true);
   });
 });
