@@ -517,7 +517,7 @@ export class EventDispatcher {
         paused: this.merge.isPaused(priority),
         inFlightBatches: this.merge.inFlight(priority),
         inFlightEvents: stats.inFlightEvents,
-        enqueued: counters.offered,
+        enqueued: counters.enqueued,
         handled: stats.handled,
         failed: stats.failed,
         evicted: counters.evicted,
