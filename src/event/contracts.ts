@@ -5,7 +5,7 @@
  * `EventPriority.P0_CRITICAL === 0` and `EventPriority` is also the type `0 | 1 | 2 | 3`.
  */
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { describeValue } from '../config/errors.js';
+import { describeValue } from '../common/describe.js';
 import { deepFreeze, isPlainRecord } from '../common/plain.js';
 import { registeredEventType } from './event-types.js';
 
@@ -324,14 +324,6 @@ function isBranded(value: unknown): boolean {
   return EventBrand.has(value);
 }
 
-function describeJsonMismatch(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object' && value !== null) return `a ${value.constructor?.name ?? 'null-prototype object'}`;
-  return typeof value === 'bigint' ? 'a bigint' : `a ${typeof value}`;
-}
-
-
 /**
  * Deepest nesting a payload may have. The copy walks the payload recursively, so an unbounded
  * depth would end in a stack overflow instead of a validation error; real payloads are shallow.
@@ -370,7 +362,7 @@ function copyJsonValue(value: unknown, path: (string | number)[], ancestors: Set
   if (isPlainRecord(value)) return copyJsonRecord(value, path, ancestors);
   throw new EventValidationError(
     path.join('.'),
-    `expected a JSON-like value (string, finite number, boolean, null, list or plain object), got ${describeJsonMismatch(value)}`,
+    `expected a JSON-like value (string, finite number, boolean, null, list or plain object), got ${describeValue(value)}`,
   );
 }
 
@@ -395,7 +387,7 @@ function copyJsonRecord(value: Record<string, unknown>, path: (string | number)[
 /** A JSON-like copy of an event payload (never the caller's object, which stays unfrozen). */
 function copyPayload(value: unknown): EventPayload {
   if (!isPlainRecord(value)) {
-    throw new EventValidationError('payload', `expected a plain object, got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : describeJsonMismatch(value)}`);
+    throw new EventValidationError('payload', `expected a plain object, got ${describeValue(value)}`);
   }
   return copyJsonRecord(value, ['payload'], new Set());
 }

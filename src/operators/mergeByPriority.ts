@@ -11,7 +11,7 @@ import { PriorityMerge, mergeLanesFromConfig, type MergeLaneSinks, type Priority
 import { createYieldScheduler } from '../event/yield-scheduler.js';
 import { instrument } from '../debug/instrument.js';
 import { openDropChannel } from '../debug/drops.js';
-import { describeValue } from '../config/errors.js';
+import { describeValue } from '../common/describe.js';
 import { canCollapseByDefault, canDropByDefault } from './internal/bufferOnDemand.js';
 
 /**

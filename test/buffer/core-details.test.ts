@@ -195,8 +195,8 @@ describe('collapse keys', () => {
     expect(drainIds(lane)).toEqual(['n1', 'n2']);
     expect(drops).toEqual([]);
     expect(failures.map(([error, f]) => [(error as Error).name, (error as Error).message, f.sink, f.event.eventId])).toEqual([
-      ['TypeError', 'collapseKey: expected a key, got undefined', 'collapseKey', 'n1'],
-      ['TypeError', 'collapseKey: expected a key, got undefined', 'collapseKey', 'n2'],
+      ['TypeError', 'collapseKey: expected a key, got nothing', 'collapseKey', 'n1'],
+      ['TypeError', 'collapseKey: expected a key, got nothing', 'collapseKey', 'n2'],
     ]);
     expect(lane.counters).toMatchObject({ collapsed: 0, sinkFailures: 2 });
   });
@@ -264,7 +264,7 @@ describe('constructor checks', () => {
   it.each(makers)('%s refuses missing or null options, naming them', (_name, make) => {
     expect(() => make(null as never)).toThrow(new LaneConfigError('options', 'an options object', null));
     expect(() => make(null as never)).toThrow('options: expected an options object, got null');
-    expect(() => make(undefined as never)).toThrow('options: expected an options object, got undefined');
+    expect(() => make(undefined as never)).toThrow('options: expected an options object, got nothing');
   });
 
   it('createLaneBuffer refuses null options, naming them', () => {
@@ -352,7 +352,7 @@ describe('LaneConfigError', () => {
       got(Symbol('s')),
       got(circular),
       got(10n),
-    ]).toEqual(['"text"', 'a function', '1.5', 'true', 'undefined', 'null', '{"a":[1]}', 'Symbol(s)', '[object Object]', '[object BigInt]']);
+    ]).toEqual(['"text"', 'a function', '1.5', 'true', 'nothing', 'null', 'a mapping', 'a symbol', 'a mapping', '10n']);
   });
 });
 

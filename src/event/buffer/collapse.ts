@@ -102,7 +102,7 @@ export class CollapseLaneBuffer extends RingLaneBuffer {
     try {
       const key = this.collapseKey(event);
       if (key !== undefined) return key;
-      this.reportFailure(new TypeError('collapseKey: expected a key, got undefined'), 'collapseKey', event);
+      this.reportFailure(new TypeError('collapseKey: expected a key, got nothing'), 'collapseKey', event);
     } catch (error) {
       this.reportFailure(error, 'collapseKey', event);
     }
