@@ -21,10 +21,10 @@ import {
   EVENT_PRIORITIES,
   LANE_KEYS,
   isLanePaused,
-  validateEvent,
   type Event,
   type EventPriority,
 } from './contracts.js';
+import { validateEvent } from './validation.js';
 import type { DeepPartial } from '../common/plain.js';
 import { resolveEventConfig, type EventConfig } from './config.js';
 import { OfferOutcome, type DropRecord } from './buffer/types.js';

@@ -6,7 +6,8 @@
  * Every timeout is an action on the injected scheduler, so virtual time drives them in tests.
  */
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
-import { validateEvent, type Event } from './contracts.js';
+import { type Event } from './contracts.js';
+import { validateEvent } from './validation.js';
 import { BlockLaneBuffer } from './buffer/block.js';
 import { DropOldestLaneBuffer } from './buffer/dropOldest.js';
 import { CollapseLaneBuffer } from './buffer/collapse.js';

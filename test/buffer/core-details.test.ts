@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BlockLaneBuffer,
-  CollapseLaneBuffer,
-  DropOldestLaneBuffer,
   LaneConfigError,
   OfferOutcome,
-  SampleLaneBuffer,
   createLaneBuffer,
   type DropRecord,
   type SinkFailure,
 } from '../../src/index.js';
+import { BlockLaneBuffer } from '../../src/event/buffer/block.js';
+import { CollapseLaneBuffer } from '../../src/event/buffer/collapse.js';
+import { DropOldestLaneBuffer } from '../../src/event/buffer/dropOldest.js';
+import { SampleLaneBuffer } from '../../src/event/buffer/sample.js';
 import { drainIds, ev } from './events.js';
 
 type Core = DropOldestLaneBuffer | SampleLaneBuffer | CollapseLaneBuffer;

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BlockLaneBuffer,
-  CollapseLaneBuffer,
-  DropOldestLaneBuffer,
   LaneConfigError,
   OfferOutcome,
-  SampleLaneBuffer,
   createLaneBuffer,
   type DropRecord,
   type Event,
   type SinkFailure,
 } from '../../src/index.js';
+import { BlockLaneBuffer } from '../../src/event/buffer/block.js';
+import { CollapseLaneBuffer } from '../../src/event/buffer/collapse.js';
+import { DropOldestLaneBuffer } from '../../src/event/buffer/dropOldest.js';
+import { SampleLaneBuffer } from '../../src/event/buffer/sample.js';
 import { drainIds, ev } from './events.js';
 
 function recorder(): { drops: DropRecord[]; released: Event[]; failures: [unknown, SinkFailure][] } {
