@@ -23,6 +23,14 @@ export type EventPriority = (typeof EventPriority)[keyof typeof EventPriority];
 /** All priorities, highest first. */
 export const EVENT_PRIORITIES: readonly EventPriority[] = Object.freeze([0, 1, 2, 3] as const);
 
+/**
+ * True when `value` is one of {@link EVENT_PRIORITIES}.
+ * @internal
+ */
+export function isEventPriority(value: unknown): value is EventPriority {
+  return EVENT_PRIORITIES.includes(value as EventPriority);
+}
+
 /** The lane key used in configuration (`p0` … `p3`) for a priority. */
 export type LaneKey = 'p0' | 'p1' | 'p2' | 'p3';
 /** Lane keys indexed by priority. */

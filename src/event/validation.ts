@@ -5,8 +5,10 @@
 import { describeValue } from '../common/describe.js';
 import { isPlainRecord } from '../common/plain.js';
 import {
+  EVENT_PRIORITIES,
   EVENT_PRIORITY_MAP,
   EventValidationError,
+  isEventPriority,
   type Event,
   type EventInit,
   type EventPayload,
@@ -27,7 +29,7 @@ const isEventId = expecting('a non-empty string', (v) => typeof v === 'string' &
 const isBoolean = expecting('a boolean', (v) => typeof v === 'boolean');
 const isTimestamp = expecting('a finite number of epoch milliseconds', (v) => typeof v === 'number' && Number.isFinite(v));
 const isBudget = expecting('a whole number of milliseconds ≥ 0', (v) => Number.isInteger(v) && (v as number) >= 0);
-const isPriority = expecting('one of 0, 1, 2, 3', (v) => v === 0 || v === 1 || v === 2 || v === 3);
+const isPriority = expecting(`one of ${EVENT_PRIORITIES.join(', ')}`, isEventPriority);
 /** The lane of a seed or registered event type, or undefined for an unknown name. */
 function laneOfType(type: string): EventPriority | undefined {
   return Object.hasOwn(EVENT_PRIORITY_MAP, type) ? EVENT_PRIORITY_MAP[type as EventType] : registeredEventType(type)?.priority;
@@ -211,7 +213,7 @@ function isWellFormedInit(init: unknown): init is EventInit {
   const i = init as Record<string, unknown>;
   return (
     (i.eventId === undefined || (typeof i.eventId === 'string' && i.eventId.length > 0)) &&
-    (i.priority === undefined || i.priority === 0 || i.priority === 1 || i.priority === 2 || i.priority === 3) &&
+    (i.priority === undefined || isEventPriority(i.priority)) &&
     (i.timestamp === undefined || (typeof i.timestamp === 'number' && Number.isFinite(i.timestamp))) &&
     (i.source === undefined || typeof i.source === 'string') &&
     (i.requiresAck === undefined || typeof i.requiresAck === 'boolean') &&
