@@ -37,6 +37,7 @@ function describeObject(value: object): string {
     if (Array.isArray(value)) return 'a list';
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto === Object.prototype || proto === null) return 'a mapping';
+    // Stryker disable next-line OptionalChaining: without `?.` a missing constructor throws a TypeError that the catch below turns into the same 'an object'
     const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
     if (typeof name === 'string' && name !== '') return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`;
   } catch {
