@@ -50,8 +50,11 @@ export interface LaneCounters {
    * `handled + failed + inFlightEvents`: leaving the lane is not yet being handled.
    */
   readonly delivered: number;
+  /** Queued events pushed out to make room (reason `'evicted'`). */
   readonly evicted: number;
+  /** Queued events replaced in place by a newer one with the same key (reason `'collapsed'`). */
   readonly collapsed: number;
+  /** Arrivals refused by SAMPLE at capacity (reason `'sampled'`). */
   readonly rejected: number;
   /** Offers that had to wait (held) at least once. */
   readonly blocked: number;
