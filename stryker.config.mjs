@@ -10,6 +10,7 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.ts' },
   coverageAnalysis: 'perTest',
   mutate: [
+    'src/common/describe.ts',
     'src/event/buffer/*.ts',
     '!src/event/buffer/types.ts',
     'src/event/monitoring.ts',

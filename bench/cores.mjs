@@ -224,7 +224,7 @@ const keyed = await measure({
 const c = collapseCore.counters;
 console.log(
   `\nCOLLAPSE, realistic workload: 64 repeating type+symbol keys, one poll per ${OFFERS_PER_POLL} offers ` +
-    `(${((100 * c.collapsed) / c.offered).toFixed(0)} % of offers collapsed, ${collapseCore.size} queued at the end); offers per second:`,
+    `(${((100 * c.collapsed) / c.enqueued).toFixed(0)} % of offers collapsed, ${collapseCore.size} queued at the end); offers per second:`,
 );
 const mapOnly = keyed['bare ring + Map index'];
 console.table(

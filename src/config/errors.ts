@@ -55,17 +55,3 @@ export class ConfigError extends Error {
     this.received = init.received;
   }
 }
-
-/** Describes a received value for a message: numbers and booleans as written, strings quoted, containers by kind. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') {
-    const proto: unknown = Object.getPrototypeOf(value);
-    return proto === Object.prototype || proto === null ? 'a mapping' : `a ${value.constructor.name}`;
-  }
-  return `a ${typeof value}`;
-}

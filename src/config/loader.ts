@@ -5,7 +5,8 @@
  * nothing is applied before the whole document has passed.
  */
 import { z } from 'zod';
-import { ConfigError, describeValue } from './errors.js';
+import { ConfigError } from './errors.js';
+import { describeValue } from '../common/describe.js';
 import { nearestKey, snakeToCamel } from './keys.js';
 import { deepFreeze, isPlainRecord } from '../common/plain.js';
 import { camelizeKeys, deepMerge } from './merge.js';

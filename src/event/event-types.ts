@@ -4,7 +4,7 @@
  * routes it like a seed type. The type system side is the `EventTypeRegistry` interface in
  * `contracts.ts` (declaration merging types each payload).
  */
-import { describeValue } from '../config/errors.js';
+import { describeValue } from '../common/describe.js';
 import { EVENT_PRIORITIES, EVENT_PRIORITY_MAP, PRIORITY_DEFAULTS, type EventFlags, type EventPriority } from './contracts.js';
 
 /** The priority of a registered type and any of its per-event defaults (the rest come from the priority). */

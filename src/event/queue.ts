@@ -6,7 +6,8 @@
  * Every timeout is an action on the injected scheduler, so virtual time drives them in tests.
  */
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
-import { validateEvent, type Event } from './contracts.js';
+import { type Event } from './contracts.js';
+import { validateEvent } from './validation.js';
 import { BlockLaneBuffer } from './buffer/block.js';
 import { DropOldestLaneBuffer } from './buffer/dropOldest.js';
 import { CollapseLaneBuffer } from './buffer/collapse.js';
@@ -15,6 +16,7 @@ import type { RingLaneBuffer } from './buffer/base.js';
 import { LaneConfigError } from './buffer/errors.js';
 import { OfferOutcome, type DropRecord, type LaneCounters, type SinkFailure } from './buffer/types.js';
 import { scheduleAfter } from '../scheduling/timer.js';
+import { SHIPPED_LANES } from '../config/shipped.js';
 
 /** The queue API every lane queue offers. */
 export interface EventQueue {
@@ -48,7 +50,7 @@ export class QueueClosedError extends Error {
 
 /** Options common to every queue class. */
 export interface QueueOptions {
-  /** Most events queued at once; a positive integer (each class has its own default). */
+  /** Most events queued at once; a positive integer. Default: the capacity of the class's lane in `config/event.yaml`. */
   capacity?: number;
   /** The clock and timer source of every timeout; default `asyncScheduler`. */
   scheduler?: SchedulerLike;
@@ -148,7 +150,7 @@ export abstract class LaneQueue implements EventQueue {
     return this.core.heldCount;
   }
 
-  /** The core's running totals (offered, delivered, evicted, collapsed, rejected, blocked, …). */
+  /** The core's running totals (enqueued, delivered, evicted, collapsed, rejected, blocked, …). */
   get counters(): LaneCounters {
     return this.core.counters;
   }
@@ -302,7 +304,7 @@ export class BoundedQueue extends LaneQueue {
 
   constructor(options: QueueOptions = {}) {
     super(options);
-    this.core = new BlockLaneBuffer({ capacity: options.capacity ?? 100, onRelease: this.releaseProducer, onError: options.onError });
+    this.core = new BlockLaneBuffer({ capacity: options.capacity ?? SHIPPED_LANES.p0.capacity, onRelease: this.releaseProducer, onError: options.onError });
   }
 }
 
@@ -322,7 +324,7 @@ export class RingBuffer extends LaneQueue {
 
   constructor(options: DroppingQueueOptions = {}) {
     super(options);
-    this.core = new DropOldestLaneBuffer({ capacity: options.capacity ?? 10_000, onDrop: options.onDrop, onRelease: this.releaseProducer, onError: options.onError });
+    this.core = new DropOldestLaneBuffer({ capacity: options.capacity ?? SHIPPED_LANES.p1.capacity, onDrop: options.onDrop, onRelease: this.releaseProducer, onError: options.onError });
   }
 }
 
@@ -350,7 +352,7 @@ export class CollapsingQueue extends LaneQueue {
   constructor(options: CollapsingQueueOptions = {}) {
     super(options);
     this.core = new CollapseLaneBuffer({
-      capacity: options.capacity ?? 1000,
+      capacity: options.capacity ?? SHIPPED_LANES.p2.capacity,
       collapseKey: options.collapseKey,
       onDrop: options.onDrop,
       onRelease: this.releaseProducer,
@@ -361,7 +363,7 @@ export class CollapsingQueue extends LaneQueue {
 
 /** Options of {@link SamplingQueue}. */
 export interface SamplingQueueOptions extends DroppingQueueOptions {
-  /** Share of arrivals admitted while full, in (0, 1]; default 0.1 (every 10th). */
+  /** Share of arrivals admitted while full, in (0, 1]; default the P3 lane's `sample_rate` in `config/event.yaml` (0.1: every 10th). */
   sampleRate?: number;
 }
 
@@ -382,8 +384,8 @@ export class SamplingQueue extends LaneQueue {
   constructor(options: SamplingQueueOptions = {}) {
     super(options);
     this.core = new SampleLaneBuffer({
-      capacity: options.capacity ?? 50_000,
-      sampleRate: options.sampleRate,
+      capacity: options.capacity ?? SHIPPED_LANES.p3.capacity,
+      sampleRate: options.sampleRate ?? SHIPPED_LANES.p3.sampleRate,
       onDrop: options.onDrop,
       onRelease: this.releaseProducer,
       onError: options.onError,

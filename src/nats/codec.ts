@@ -5,7 +5,8 @@
  */
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { JsMsg } from '@nats-io/jetstream';
-import { createEvent, type Event, type EventType } from '../event/contracts.js';
+import { type Event, type EventType } from '../event/contracts.js';
+import { createEvent } from '../event/createEvent.js';
 import { MalformedMessageError } from './errors.js';
 
 /** Header with the epoch ms at which the event was first published to a lane. */

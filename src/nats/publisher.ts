@@ -14,7 +14,8 @@
 import { Subject, asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type PubAck } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { validateEvent, type Event } from '../event/contracts.js';
+import { type Event } from '../event/contracts.js';
+import { validateEvent } from '../event/validation.js';
 import type { DropRecord } from '../event/buffer/types.js';
 import { PublishAbortedError } from './errors.js';
 import { encodeEvent, eventHeaders } from './codec.js';

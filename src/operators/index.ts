@@ -2,10 +2,9 @@
  * The pipeable operators of `qts-reactive/operators`.
  * @packageDocumentation
  */
-export {};
-export * from './boundedBlock.js';
-export * from './dropOldest.js';
-export * from './collapseByType.js';
-export * from './sample.js';
-export * from './mergeByPriority.js';
+export { boundedBlock, type BoundedBlockOptions } from './boundedBlock.js';
+export { dropOldest, type DropOldestOptions } from './dropOldest.js';
+export { collapseByType, type CollapseByTypeOptions } from './collapseByType.js';
+export { sample, type SampleOptions } from './sample.js';
+export { mergeByPriority, PriorityOfError, type MergeByPriorityOptions } from './mergeByPriority.js';
 export type { OnDemandOptions } from './internal/bufferOnDemand.js';

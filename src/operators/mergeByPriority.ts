@@ -2,7 +2,8 @@
  * The priority merge as a pipeable operator.
  */
 import { Observable, asyncScheduler, type NextObserver, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { EVENT_PRIORITIES, EventPriority, validateEvent, type Event, type LaneKey } from '../event/contracts.js';
+import { EVENT_PRIORITIES, EventPriority, type Event, type LaneKey } from '../event/contracts.js';
+import { validateEvent } from '../event/validation.js';
 import type { DeepPartial } from '../common/plain.js';
 import type { EventConfig, LaneConfig } from '../event/config.js';
 import { SHIPPED_LANES } from '../config/shipped.js';
@@ -13,7 +14,7 @@ import { createYieldScheduler } from '../event/yield-scheduler.js';
 import { isAsyncResult, settleOnce, type SettleListener } from '../event/settle.js';
 import { instrument } from '../debug/instrument.js';
 import { openDropChannel } from '../debug/drops.js';
-import { describeValue } from '../config/errors.js';
+import { describeValue } from '../common/describe.js';
 import { canCollapseByDefault, canDropByDefault } from './internal/bufferOnDemand.js';
 
 /**

@@ -3,7 +3,8 @@
  * optional synthetic intraday ticks that load the market-data and UI lanes.
  */
 import type { SchedulerLike } from 'rxjs';
-import { createEvent, type Event, type EventType } from '../event/contracts.js';
+import { type Event, type EventType } from '../event/contracts.js';
+import { createEvent } from '../event/createEvent.js';
 import type { DayMetrics, TradingDay } from './metrics.js';
 
 /** The source name stamped on every replay event. */

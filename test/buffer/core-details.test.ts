@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BlockLaneBuffer,
-  CollapseLaneBuffer,
-  DropOldestLaneBuffer,
   LaneConfigError,
   OfferOutcome,
-  SampleLaneBuffer,
   createLaneBuffer,
   type DropRecord,
   type SinkFailure,
 } from '../../src/index.js';
+import { BlockLaneBuffer } from '../../src/event/buffer/block.js';
+import { CollapseLaneBuffer } from '../../src/event/buffer/collapse.js';
+import { DropOldestLaneBuffer } from '../../src/event/buffer/dropOldest.js';
+import { SampleLaneBuffer } from '../../src/event/buffer/sample.js';
 import { drainIds, ev } from './events.js';
 
 type Core = DropOldestLaneBuffer | SampleLaneBuffer | CollapseLaneBuffer;
@@ -68,7 +68,7 @@ describe('storage of undroppable events past the initial ring size', () => {
     expect(polled).toEqual(['k-a', 'k-b', ...Array.from({ length: 20 }, (_, i) => `h${i}`)]);
     expect(times.slice(2)).toEqual(Array.from({ length: 20 }, (_, i) => 10 + i));
     expect(released).toEqual(Array.from({ length: 20 }, (_, i) => `h${i}`));
-    expect(lane.counters).toMatchObject({ offered: 22, delivered: 22, blocked: 20, released: 20 });
+    expect(lane.counters).toMatchObject({ enqueued: 22, delivered: 22, blocked: 20, released: 20 });
   });
 });
 
@@ -78,7 +78,7 @@ describe('what a refused arrival is counted as', () => {
     const lane = new DropOldestLaneBuffer({ capacity: 1, onDrop: (d) => drops.push(d) });
     lane.offer(ev('k', { canDrop: false }), 0);
     expect(lane.offer(ev('d'), 3)).toBe(OfferOutcome.REJECTED);
-    expect(lane.counters).toMatchObject({ offered: 2, evicted: 1, rejected: 0, delivered: 0 });
+    expect(lane.counters).toMatchObject({ enqueued: 2, evicted: 1, rejected: 0, delivered: 0 });
     expect(drops.map((d) => `${d.event.eventId}:${d.reason}@${d.at}`)).toEqual(['d:evicted@3']);
   });
 
@@ -87,7 +87,7 @@ describe('what a refused arrival is counted as', () => {
     const lane = new SampleLaneBuffer({ capacity: 1, sampleRate: 0.5, onDrop: (d) => drops.push(d) });
     lane.offer(ev('a'), 0);
     expect([lane.offer(ev('b'), 1), lane.offer(ev('c'), 2)]).toEqual([OfferOutcome.REJECTED, OfferOutcome.QUEUED]);
-    expect(lane.counters).toMatchObject({ offered: 3, evicted: 1, rejected: 1 });
+    expect(lane.counters).toMatchObject({ enqueued: 3, evicted: 1, rejected: 1 });
     expect(drops.map((d) => `${d.event.eventId}:${d.reason}@${d.at}`)).toEqual(['b:sampled@1', 'a:evicted@2']);
   });
 
@@ -108,7 +108,7 @@ describe('what a refused arrival is counted as', () => {
     expect(lane.offer(ev('k1', { canDrop: false }), 0)).toBe(OfferOutcome.QUEUED); // evicts d0
     expect(lane.offer(ev('k2', { canDrop: false }), 0)).toBe(OfferOutcome.HELD);
     expect(lane.offer(ev('d2'), 0)).toBe(OfferOutcome.REJECTED); // 2nd: admitted, but nothing droppable to evict
-    expect(lane.counters).toMatchObject({ offered: 5, evicted: 1, rejected: 2, blocked: 1 });
+    expect(lane.counters).toMatchObject({ enqueued: 5, evicted: 1, rejected: 2, blocked: 1 });
     expect(drainIds(lane)).toEqual(['k1', 'k2']);
   });
 });
@@ -195,8 +195,8 @@ describe('collapse keys', () => {
     expect(drainIds(lane)).toEqual(['n1', 'n2']);
     expect(drops).toEqual([]);
     expect(failures.map(([error, f]) => [(error as Error).name, (error as Error).message, f.sink, f.event.eventId])).toEqual([
-      ['TypeError', 'collapseKey: expected a key, got undefined', 'collapseKey', 'n1'],
-      ['TypeError', 'collapseKey: expected a key, got undefined', 'collapseKey', 'n2'],
+      ['TypeError', 'collapseKey: expected a key, got nothing', 'collapseKey', 'n1'],
+      ['TypeError', 'collapseKey: expected a key, got nothing', 'collapseKey', 'n2'],
     ]);
     expect(lane.counters).toMatchObject({ collapsed: 0, sinkFailures: 2 });
   });
@@ -264,7 +264,7 @@ describe('constructor checks', () => {
   it.each(makers)('%s refuses missing or null options, naming them', (_name, make) => {
     expect(() => make(null as never)).toThrow(new LaneConfigError('options', 'an options object', null));
     expect(() => make(null as never)).toThrow('options: expected an options object, got null');
-    expect(() => make(undefined as never)).toThrow('options: expected an options object, got undefined');
+    expect(() => make(undefined as never)).toThrow('options: expected an options object, got nothing');
   });
 
   it('createLaneBuffer refuses null options, naming them', () => {
@@ -352,7 +352,7 @@ describe('LaneConfigError', () => {
       got(Symbol('s')),
       got(circular),
       got(10n),
-    ]).toEqual(['"text"', 'a function', '1.5', 'true', 'undefined', 'null', '{"a":[1]}', 'Symbol(s)', '[object Object]', '[object BigInt]']);
+    ]).toEqual(['"text"', 'a function', '1.5', 'true', 'nothing', 'null', 'a mapping', 'a symbol', 'a mapping', '10n']);
   });
 });
 
@@ -360,7 +360,7 @@ describe('counters and clearing', () => {
   it('derives delivered from the accounting identity as events are polled, held and cleared', () => {
     const lane = new BlockLaneBuffer({ capacity: 2 });
     for (const id of ['a', 'b', 'c', 'd']) lane.offer(ev(id), 0);
-    expect(lane.counters).toEqual({ offered: 4, delivered: 0, evicted: 0, collapsed: 0, rejected: 0, blocked: 2, released: 0, shutdown: 0, sinkFailures: 0 });
+    expect(lane.counters).toEqual({ enqueued: 4, delivered: 0, evicted: 0, collapsed: 0, rejected: 0, blocked: 2, released: 0, shutdown: 0, sinkFailures: 0 });
     lane.poll(0);
     expect(lane.counters).toMatchObject({ delivered: 1, released: 1 });
     expect(lane.withdrawHeld().map((e) => e.eventId)).toEqual(['d']);

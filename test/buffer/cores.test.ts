@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BlockLaneBuffer,
-  CollapseLaneBuffer,
-  DropOldestLaneBuffer,
   LaneConfigError,
   OfferOutcome,
-  SampleLaneBuffer,
   createLaneBuffer,
   type DropRecord,
   type Event,
   type SinkFailure,
 } from '../../src/index.js';
+import { BlockLaneBuffer } from '../../src/event/buffer/block.js';
+import { CollapseLaneBuffer } from '../../src/event/buffer/collapse.js';
+import { DropOldestLaneBuffer } from '../../src/event/buffer/dropOldest.js';
+import { SampleLaneBuffer } from '../../src/event/buffer/sample.js';
 import { drainIds, ev } from './events.js';
 
 function recorder(): { drops: DropRecord[]; released: Event[]; failures: [unknown, SinkFailure][] } {
@@ -60,7 +60,7 @@ describe('BLOCK core', () => {
     expect(lane.poll(10)?.eventId).toBe('a');
     expect(r.released.map((e) => e.eventId)).toEqual(['c']);
     expect(drainIds(lane)).toEqual(['b', 'c', 'd']);
-    expect(lane.counters).toMatchObject({ offered: 4, delivered: 4, blocked: 2, released: 2, evicted: 0 });
+    expect(lane.counters).toMatchObject({ enqueued: 4, delivered: 4, blocked: 2, released: 2, evicted: 0 });
   });
 
   it('keeps the arrival time of a held event as its enqueue time', () => {
@@ -132,7 +132,7 @@ describe('COLLAPSE core', () => {
     lane.offer(ev('s3', { type: 'SIGNAL_GENERATED', canCollapse: true }), 4);
     lane.offer(ev('s4', { type: 'SIGNAL_GENERATED', canCollapse: true }), 5);
     expect(drainIds(lane)).toEqual(['s4']);
-    expect(lane.counters).toMatchObject({ offered: 5, delivered: 3, collapsed: 2 });
+    expect(lane.counters).toMatchObject({ enqueued: 5, delivered: 3, collapsed: 2 });
   });
 
   it('uses a custom key (type + symbol) and never collapses non-collapsible or undroppable events', () => {
@@ -196,7 +196,7 @@ describe('SAMPLE core', () => {
       'e1:evicted',
     ]);
     expect(drainIds(lane)).toEqual(['e5', 'e9']);
-    expect(lane.counters).toMatchObject({ offered: 10, rejected: 6, evicted: 2, delivered: 2 });
+    expect(lane.counters).toMatchObject({ enqueued: 10, rejected: 6, evicted: 2, delivered: 2 });
   });
 
   it('restarts the counter when an arrival finds room', () => {
@@ -235,7 +235,7 @@ describe('sink isolation and clear', () => {
     lane.offer(ev('k2', { canDrop: false }), 0);
     expect(drainIds(lane)).toEqual(['k1', 'k2']);
     expect(r.failures.map(([, f]) => `${f.sink}:${f.event.eventId}`)).toEqual(['onDrop:a', 'onDrop:b', 'onRelease:k2']);
-    expect(lane.counters).toMatchObject({ offered: 4, delivered: 2, evicted: 2, sinkFailures: 3 });
+    expect(lane.counters).toMatchObject({ enqueued: 4, delivered: 2, evicted: 2, sinkFailures: 3 });
   });
 
   it('a sink may re-enter the buffer', () => {

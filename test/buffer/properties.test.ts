@@ -81,7 +81,7 @@ class ReferenceLane {
 
 function accounted(lane: LaneBuffer): void {
   const c = lane.counters;
-  expect(c.offered).toBe(c.delivered + c.evicted + c.collapsed + c.rejected + c.shutdown + lane.size + lane.heldCount);
+  expect(c.enqueued).toBe(c.delivered + c.evicted + c.collapsed + c.rejected + c.shutdown + lane.size + lane.heldCount);
 }
 
 function runProperty(policy: OverflowPolicy): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeValue } from '../../src/config/errors.js';
+import { ConfigError } from '../../src/config/errors.js';
 import { editDistance, nearestKey, snakeToCamel } from '../../src/config/keys.js';
 import { deepFreeze } from '../../src/common/plain.js';
 import { camelizeKeys, deepMerge } from '../../src/config/merge.js';
@@ -99,9 +99,5 @@ describe('ConfigError message', () => {
       'f.yaml event.x: expected a number, got null',
     );
     expect(new ConfigError({ file: null, line: 2, column: 3, keyPath: 'k', expected: 'e', received: 'r' }).message).toBe('2:3 k: expected e, got r');
-  });
-
-  it('describes received values by kind', () => {
-    expect([undefined, null, 'x', -5, true, [1], {}].map(describeValue)).toEqual(['nothing', 'null', '"x"', '-5', 'true', 'a list', 'a mapping']);
   });
 });

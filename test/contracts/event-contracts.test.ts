@@ -201,7 +201,7 @@ describe('createEvent', () => {
       'undefined in the payload',
       () => createEvent('LOG_WRITE', { payload: { missing: undefined } }),
       'payload.missing',
-      'payload.missing: expected a JSON-like value (string, finite number, boolean, null, list or plain object), got undefined',
+      'payload.missing: expected a JSON-like value (string, finite number, boolean, null, list or plain object), got nothing',
     ],
     ['a cyclic payload', () => createEvent('LOG_WRITE', { payload: cyclic }), 'payload.self', 'payload.self: expected a JSON-like value, got a cycle'],
   ];
@@ -254,7 +254,7 @@ describe('validateEvent', () => {
     ['a contradicting priority', { ...plain(), priority: 1 }, 'priority: ORDER_REJECTED is routed to P0, got P1'],
     ['an extra field', { ...plain(), extra: 1 }, 'extra: unknown field'],
     ['a malformed payload', { ...plain(), payload: { qty: Infinity } }, 'payload.qty: expected a finite number, got Infinity'],
-    ['a missing payload', { ...plain(), payload: undefined }, 'payload: expected a plain object, got undefined'],
+    ['a missing payload', { ...plain(), payload: undefined }, 'payload: expected a plain object, got nothing'],
   ])('rejects %s', (_what, value, message) => {
     expect(validationErrorOf(() => validateEvent(value)).message).toBe(message);
   });

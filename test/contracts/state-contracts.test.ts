@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  manualOverrideSchema,
   OperatingState,
   parseSafetyState,
   SAFETY_SEVERITY,
@@ -9,9 +8,9 @@ import {
   SafetyStateError,
   isSafetyState,
   STATE_PROPERTIES,
-  transitionMetricsSchema,
   type TransitionMetrics,
 } from '../../src/index.js';
+import { manualOverrideSchema, transitionMetricsSchema } from '../../src/state/contracts.js';
 
 describe('OperatingState', () => {
   it('has the three design states, values equal to names', () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, it, expect } from 'vitest';
 import { Subject, from, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { createEvent, type Event } from '../../src/event/contracts.js';
+import { type Event } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
 import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import type { DropRecord } from '../../src/event/buffer/types.js';
 import { LaneConfigError } from '../../src/event/buffer/errors.js';

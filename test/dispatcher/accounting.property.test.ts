@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { DegradationLevel, createEvent, type EventType } from '../../src/event/contracts.js';
+import { DegradationLevel, type EventType } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
 import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import type { SafetyState } from '../../src/safety/state.js';
 

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { TestScheduler } from 'rxjs/testing';
-import { createEvent, type Event, type EventPriority } from '../../src/event/contracts.js';
+import { type Event, type EventPriority } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
 import { DropOldestLaneBuffer, createLaneBuffer } from '../../src/event/buffer/index.js';
 import type { LaneBuffer } from '../../src/event/buffer/types.js';
 import { PriorityMerge } from '../../src/event/merge.js';

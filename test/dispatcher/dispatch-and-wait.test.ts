@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { NEVER, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { EventValidationError, createEvent, type Event, type EventType } from '../../src/event/contracts.js';
+import { EventValidationError, type Event, type EventType } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
 import { DispatcherArgumentError, DispatcherStoppedError, EventDispatcher, StopTimeoutError } from '../../src/event/dispatcher/index.js';
 import { EventDroppedError, HandlerFailedError } from '../../src/event/awaiting.js';
 

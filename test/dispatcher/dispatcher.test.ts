@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { Observable, Subject, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { EventValidationError, createEvent, type DegradationLevel, type Event, type EventType } from '../../src/event/contracts.js';
+import { EventValidationError, type DegradationLevel, type Event, type EventType } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
 import {
   DispatcherArgumentError,
   DispatcherStoppedError,

@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { TestScheduler } from 'rxjs/testing';
-import { EventValidationError, createEvent, validateEvent, type Event, type EventType } from '../../src/event/contracts.js';
+import { EventValidationError, type Event, type EventType } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
+import { validateEvent } from '../../src/event/validation.js';
 import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import { LatencyHistogram } from '../../src/event/histogram.js';
 

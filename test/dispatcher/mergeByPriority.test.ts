@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { configure } from 'rxjs-marbles';
 import { EMPTY, NEVER, Subject, of, throwError, timer, map, type Observable, type SchedulerLike } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { EventValidationError, createEvent, type Event, type EventType } from '../../src/event/contracts.js';
+import { EventValidationError, type Event, type EventType } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
 import { mergeByPriority } from '../../src/operators/mergeByPriority.js';
 import type { DropRecord } from '../../src/event/buffer/types.js';
 

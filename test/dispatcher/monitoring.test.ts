@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { map, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { createEvent, type Event } from '../../src/event/contracts.js';
+import { type Event } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
 import { EventDispatcher } from '../../src/event/dispatcher/index.js';
 import { detectAlerts, type DispatcherAlert, type DispatcherMetrics } from '../../src/event/monitoring.js';
 import { LatencyHistogram } from '../../src/event/histogram.js';

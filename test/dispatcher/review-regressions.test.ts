@@ -4,7 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { createEvent, type Event } from '../../src/event/contracts.js';
+import { type Event } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
 import type { DropRecord } from '../../src/event/buffer/types.js';
 import { mergeByPriority } from '../../src/operators/mergeByPriority.js';
 import { EventDispatcher } from '../../src/event/dispatcher/index.js';

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { inspect } from 'node:util';
 import { TestScheduler } from 'rxjs/testing';
-import { createEvent, type Event, type EventType } from '../../src/event/contracts.js';
+import { type Event, type EventType } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
 import { EventDispatcher, type DispatcherTelemetry } from '../../src/event/dispatcher/index.js';
 import { formatRecord } from '../../src/debug/formatRecord.js';
 import { OperatingStateManager } from '../../src/state/manager.js';

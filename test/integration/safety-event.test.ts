@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { createEvent, type DegradationLevel, type EventType } from '../../src/event/contracts.js';
+import { type DegradationLevel, type EventType } from '../../src/event/contracts.js';
+import { createEvent } from '../../src/event/createEvent.js';
 import { EventDispatcher, type IngestError } from '../../src/event/dispatcher/index.js';
 import { SAFETY_TO_DEGRADATION, SafetyStateError, type SafetyState } from '../../src/safety/state.js';
 

@@ -156,7 +156,7 @@ describe('generic operators: bad user functions never break the stream', () => {
       const result = cold('-a-b|', numbers).pipe(collapseByType({ capacity: 3, ready: cold('-----rr'), onError: (error) => failures.push(error) }));
       expectObservable(result).toBe('-----a(b|)', numbers);
     });
-    expect(failures.map((e) => (e as Error).message)).toEqual(['collapseKey: expected a key, got undefined', 'collapseKey: expected a key, got undefined']);
+    expect(failures.map((e) => (e as Error).message)).toEqual(['collapseKey: expected a key, got nothing', 'collapseKey: expected a key, got nothing']);
   });
 });
 

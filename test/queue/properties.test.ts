@@ -50,7 +50,7 @@ describe('queues: properties over random put/get sequences', () => {
         expect(putResolved).toEqual(put.slice(0, putResolved.length));
         expect(waitingServed).toEqual([...waitingServed].sort((a, b) => a - b));
         const c = queue.counters;
-        expect(c.offered).toBe(c.delivered + queue.size() + queue.waitingProducers());
+        expect(c.enqueued).toBe(c.delivered + queue.size() + queue.waitingProducers());
         queue.close();
       }),
       { numRuns: 100 },

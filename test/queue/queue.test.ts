@@ -4,6 +4,8 @@ import {
   BoundedQueue,
   CollapsingQueue,
   EventValidationError,
+  LANE_KEYS,
+  defaultEventConfig,
   LaneConfigError,
   QueueClosedError,
   RingBuffer,
@@ -43,6 +45,14 @@ describe('queue defaults and options', () => {
     expect(new SamplingQueue().capacity()).toBe(50_000);
   });
 
+  it('takes the default capacity of each class from its lane in the shipped config/event.yaml', () => {
+    const lanes = defaultEventConfig().queues;
+    expect([new BoundedQueue(), new RingBuffer(), new CollapsingQueue(), new SamplingQueue()].map((q) => q.capacity())).toEqual(
+      LANE_KEYS.map((key) => lanes[key].capacity),
+    );
+    expect([lanes.p0.overflowPolicy, lanes.p1.overflowPolicy, lanes.p2.overflowPolicy, lanes.p3.overflowPolicy]).toEqual(['BLOCK', 'DROP_OLDEST', 'COLLAPSE', 'SAMPLE']);
+  });
+
   it('rejects bad options with a typed error naming them', () => {
     expect(() => new RingBuffer({ capacity: -5 })).toThrow(new LaneConfigError('capacity', 'a positive integer', -5));
     expect(() => new SamplingQueue({ sampleRate: 2 })).toThrow('sampleRate: expected a number in (0, 1], got 2');
@@ -54,7 +64,7 @@ describe('queue defaults and options', () => {
     await expect(queue.get(-1)).rejects.toThrow('timeoutMs: expected a non-negative number');
     await expect(queue.getBatch(0, 10)).rejects.toThrow('maxCount: expected a positive integer, got 0');
     expect(queue.size()).toBe(0);
-    expect(queue.counters.offered).toBe(0);
+    expect(queue.counters.enqueued).toBe(0);
   });
 });
 
@@ -186,7 +196,7 @@ describe('close()', () => {
     expect(ids([await full.get(10)])).toEqual(['a']);
     await expect(full.get(10)).rejects.toBeInstanceOf(QueueClosedError);
     expect(await full.get(0)).toBeUndefined();
-    expect(full.counters).toMatchObject({ offered: 2, delivered: 1, shutdown: 1 });
+    expect(full.counters).toMatchObject({ enqueued: 2, delivered: 1, shutdown: 1 });
     expect(scheduler.actions).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@
  * What the four lane buffer cores share: FIFO storage in two rings, the held FIFO, the counters,
  * validation and isolated reporting. Each policy's file adds only its `offer`.
  */
-import type { Event, EventPriority, OverflowPolicy } from '../contracts.js';
+import { isEventPriority, type Event, type EventPriority, type OverflowPolicy } from '../contracts.js';
 import { LaneConfigError } from './errors.js';
 import { EventRing } from './ring.js';
 import {
@@ -34,7 +34,7 @@ export let takeBatch: (buffer: RingLaneBuffer, out: Event[], times: Float64Array
  */
 function priorityOfItem(item: Event): EventPriority {
   const priority: unknown = typeof item === 'object' && item !== null ? item.priority : undefined;
-  return (priority === 0 || priority === 1 || priority === 2 || priority === 3 ? priority : null) as EventPriority;
+  return (isEventPriority(priority) ? priority : null) as EventPriority;
 }
 
 /** Options every lane buffer core takes. */
@@ -92,7 +92,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   private readonly onError: ((error: unknown, failure: SinkFailure) => void) | undefined;
   /** The `canDrop` option; undefined reads the event's field (the dispatcher's path, unchanged). */
   protected readonly canDropOf: ((event: Event) => boolean) | undefined;
-  protected offeredCount = 0;
+  protected enqueuedCount = 0;
   protected evictedCount = 0;
   protected collapsedCount = 0;
   protected rejectedCount = 0;
@@ -106,7 +106,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   protected constructor(options: LaneBufferOptions, keyed = false) {
     if (typeof options !== 'object' || options === null) throw new LaneConfigError('options', 'an options object', options);
     this.capacity = checkCapacity(options.capacity);
-    if (options.priority !== undefined && ![0, 1, 2, 3].includes(options.priority)) {
+    if (options.priority !== undefined && !isEventPriority(options.priority)) {
       throw new LaneConfigError('priority', 'an EventPriority (0, 1, 2 or 3)', options.priority);
     }
     checkSink(options.onDrop, 'onDrop');
@@ -137,7 +137,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
    */
   private deliveredCount(): number {
     const left = this.evictedCount + this.collapsedCount + this.rejectedCount + this.shutdownCount;
-    return this.offeredCount - left - this.size - this.held.size;
+    return this.enqueuedCount - left - this.size - this.held.size;
   }
 
   /** Events waiting for room. */
@@ -148,7 +148,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   /** A frozen snapshot of the running totals. */
   get counters(): LaneCounters {
     return Object.freeze({
-      offered: this.offeredCount,
+      enqueued: this.enqueuedCount,
       delivered: this.deliveredCount(),
       evicted: this.evictedCount,
       collapsed: this.collapsedCount,

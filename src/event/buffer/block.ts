@@ -25,7 +25,7 @@ export class BlockLaneBuffer extends RingLaneBuffer {
 
   /** Queues `event`, or holds it when the buffer is full or others are already waiting. */
   offer(event: Event, now: number): OfferOutcome {
-    this.offeredCount++;
+    this.enqueuedCount++;
     const kept = this.kept;
     // Stryker disable next-line ConditionalExpression: while events are held the lane is full (each poll admits one held event into the room it frees), so the size test already fails
     if (kept.size < this.capacity && this.heldCount === 0) {

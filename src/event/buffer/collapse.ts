@@ -65,7 +65,7 @@ export class CollapseLaneBuffer extends RingLaneBuffer {
 
   /** Replaces the queued event with `event`'s key, else queues `event` (evicting the oldest droppable when full). */
   offer(event: Event, now: number): OfferOutcome {
-    this.offeredCount++;
+    this.enqueuedCount++;
     let key: unknown;
     const canDrop = this.canDropOf === undefined ? event.canDrop === true : this.droppableByOption(event);
     if (canDrop && (this.canCollapseOf === undefined ? event.canCollapse === true : this.collapsibleByOption(event))) {
@@ -102,7 +102,7 @@ export class CollapseLaneBuffer extends RingLaneBuffer {
     try {
       const key = this.collapseKey(event);
       if (key !== undefined) return key;
-      this.reportFailure(new TypeError('collapseKey: expected a key, got undefined'), 'collapseKey', event);
+      this.reportFailure(new TypeError('collapseKey: expected a key, got nothing'), 'collapseKey', event);
     } catch (error) {
       this.reportFailure(error, 'collapseKey', event);
     }

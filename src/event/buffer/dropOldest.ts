@@ -27,7 +27,7 @@ export class DropOldestLaneBuffer extends RingLaneBuffer {
 
   /** Queues `event`, evicting the oldest droppable event when full. */
   offer(event: Event, now: number): OfferOutcome {
-    this.offeredCount++;
+    this.enqueuedCount++;
     const droppable = this.droppable;
     const kept = this.kept;
     const canDrop = this.canDropOf === undefined ? event.canDrop === true : this.droppableByOption(event);

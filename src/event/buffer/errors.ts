@@ -1,6 +1,7 @@
 /**
  * The typed error of lane construction.
  */
+import { describeValue } from '../../common/describe.js';
 
 /**
  * Thrown when a lane buffer, queue or buffering operator is built with an invalid option. The
@@ -17,19 +18,6 @@ export class LaneConfigError extends Error {
     /** What was given. */
     readonly got: unknown,
   ) {
-    super(`${option}: expected ${expected}, got ${describe(got)}`);
-  }
-}
-
-function describe(value: unknown): string {
-  // Stryker disable next-line ConditionalExpression,StringLiteral: without this line a string reaches the same JSON.stringify below
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  // Stryker disable next-line ConditionalExpression,StringLiteral: JSON.stringify (then String for undefined) writes booleans, undefined and null as String does
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
+    super(`${option}: expected ${expected}, got ${describeValue(got)}`);
   }
 }

@@ -28,7 +28,7 @@ export interface CreateLaneBufferOptions extends LaneBufferSinks {
   sampleRate?: number;
   /** COLLAPSE only: the collapse key; default `eventType`. */
   collapseKey?: (event: Event) => unknown;
-  /** Which items may be dropped; default the event's `canDrop` (see {@link LaneBufferOptions.canDrop}). */
+  /** Which items may be dropped; default the event's `canDrop` field, any other item being droppable. */
   canDrop?: (event: Event) => boolean;
   /** COLLAPSE only: which droppable items may collapse; default the event's `canCollapse`. */
   canCollapse?: (event: Event) => boolean;

@@ -6,10 +6,11 @@ import { OverflowPolicy } from '../contracts.js';
 import { RingLaneBuffer, type LaneBufferOptions } from './base.js';
 import { LaneConfigError } from './errors.js';
 import { OfferOutcome } from './types.js';
+import { SHIPPED_LANES } from '../../config/shipped.js';
 
 /** Options of {@link SampleLaneBuffer}. */
 export interface SampleLaneBufferOptions extends LaneBufferOptions {
-  /** Share of arrivals admitted while full, in (0, 1]; default 0.1. N = round(1 / sampleRate). */
+  /** Share of arrivals admitted while full, in (0, 1]; default the P3 lane's `sample_rate` in `config/event.yaml` (0.1). N = round(1 / sampleRate). */
   sampleRate?: number;
 }
 
@@ -43,12 +44,12 @@ export class SampleLaneBuffer extends RingLaneBuffer {
 
   constructor(options: SampleLaneBufferOptions) {
     super(options);
-    this.sampleEvery = Math.round(1 / checkSampleRate(options.sampleRate ?? 0.1));
+    this.sampleEvery = Math.round(1 / checkSampleRate(options.sampleRate ?? SHIPPED_LANES.p3.sampleRate));
   }
 
   /** Queues `event` below capacity; at capacity admits only every N-th droppable arrival. */
   offer(event: Event, now: number): OfferOutcome {
-    this.offeredCount++;
+    this.enqueuedCount++;
     const droppable = this.droppable;
     const kept = this.kept;
     const canDrop = this.canDropOf === undefined ? event.canDrop === true : this.droppableByOption(event);

@@ -39,14 +39,22 @@ export type OfferOutcome = (typeof OfferOutcome)[keyof typeof OfferOutcome];
 
 /**
  * Running totals of a lane.
- * `offered = delivered + evicted + collapsed + rejected + shutdown + queued + held`
+ * `enqueued = delivered + evicted + collapsed + rejected + shutdown + queued + held`
  * (`shutdown` stays 0 until {@link LaneBuffer.clear} runs).
  */
 export interface LaneCounters {
-  readonly offered: number;
+  /** Every event offered to the lane; the same count as `LaneMetrics.enqueued`. */
+  readonly enqueued: number;
+  /**
+   * Events taken out of the lane by its consumer. In a dispatcher these are `LaneMetrics`'
+   * `handled + failed + inFlightEvents`: leaving the lane is not yet being handled.
+   */
   readonly delivered: number;
+  /** Queued events pushed out to make room (reason `'evicted'`). */
   readonly evicted: number;
+  /** Queued events replaced in place by a newer one with the same key (reason `'collapsed'`). */
   readonly collapsed: number;
+  /** Arrivals refused by SAMPLE at capacity (reason `'sampled'`). */
   readonly rejected: number;
   /** Offers that had to wait (held) at least once. */
   readonly blocked: number;

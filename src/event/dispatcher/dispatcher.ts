@@ -10,11 +10,11 @@ import {
   EVENT_PRIORITIES,
   LANE_KEYS,
   isLanePaused,
-  validateEvent,
   type DegradationLevel,
   type Event,
   type EventPriority,
 } from '../contracts.js';
+import { validateEvent } from '../validation.js';
 import type { DeepPartial } from '../../common/plain.js';
 import { resolveEventConfig, type EventConfig } from '../config.js';
 import { OfferOutcome, type DropRecord } from '../buffer/types.js';

@@ -66,7 +66,7 @@ export function laneMetrics(priority: EventPriority, merge: PriorityMerge, stats
     paused: merge.isPaused(priority),
     inFlightBatches: merge.inFlight(priority),
     inFlightEvents: stats.inFlightEvents,
-    enqueued: counters.offered,
+    enqueued: counters.enqueued,
     handled: stats.handled,
     failed: stats.failed,
     evicted: counters.evicted,

@@ -34,7 +34,8 @@ export interface OnDemandOptions<T = Event> {
    * The consumer's demand: each notification asks for one event. Demand that arrives while the
    * buffer is empty is banked and served as events arrive (Reactive Streams `request(n)`).
    * Completion of `ready` means no further demand: once the banked demand is used up the output
-   * terminates (see {@link bufferOnDemand}); an error of `ready` errors the output.
+   * terminates, and what is still buffered or held is reported as `'shutdown'`; an error of
+   * `ready` errors the output.
    */
   ready: Observable<unknown>;
   /** Passes the output through the instrumentation hook under this name. */
@@ -50,8 +51,8 @@ export interface OnDemandOptions<T = Event> {
   /** A sink, `canDrop` or the collapse-key function threw; the stream carries on. */
   onError?: (error: unknown, failure: SinkFailure<T>) => void;
   /**
-   * Which values may be evicted or refused (default {@link canDropByDefault}: an event's `canDrop`
-   * field; any other value is droppable). Values it refuses to drop are never lost: the buffer
+   * Which values may be evicted or refused (default: droppable unless the value is an object
+   * whose `canDrop` field is `false`, so an event's own `canDrop` decides). Values it refuses to drop are never lost: the buffer
    * holds them (BLOCK behaviour). A `canDrop` that throws keeps its value and is reported to
    * `onError` with `sink: 'canDrop'`.
    */
