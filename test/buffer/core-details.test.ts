@@ -10,7 +10,7 @@ import {
   type DropRecord,
   type SinkFailure,
 } from '../../src/index.js';
-import { drainIds, ev } from './events.js';
+import { drainIds, ev } from '../support/events.js';
 
 type Core = DropOldestLaneBuffer | SampleLaneBuffer | CollapseLaneBuffer;
 const policies: [string, (capacity: number) => Core][] = [

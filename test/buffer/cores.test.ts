@@ -11,7 +11,7 @@ import {
   type Event,
   type SinkFailure,
 } from '../../src/index.js';
-import { drainIds, ev } from './events.js';
+import { drainIds, ev } from '../support/events.js';
 
 function recorder(): { drops: DropRecord[]; released: Event[]; failures: [unknown, SinkFailure][] } {
   return { drops: [], released: [], failures: [] };

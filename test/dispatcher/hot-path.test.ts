@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { TestScheduler } from 'rxjs/testing';
-import { EventValidationError, createEvent, validateEvent, type Event, type EventType } from '../../src/event/contracts.js';
+import { EventValidationError, createEvent, validateEvent, type Event } from '../../src/event/contracts.js';
+import { ev } from '../support/events.js';
 import { EventDispatcher } from '../../src/event/dispatcher.js';
 import { LatencyHistogram } from '../../src/event/histogram.js';
 
@@ -11,10 +12,6 @@ import { LatencyHistogram } from '../../src/event/histogram.js';
 
 function virtual(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-}
-let seq = 0;
-function ev(type: EventType, init: Parameters<typeof createEvent>[1] = {}): Event {
-  return createEvent(type, { eventId: `h${seq++}`, timestamp: 0, ...init });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<EventValidationError> {
@@ -33,7 +30,7 @@ describe('created events: the fast validity check does not travel to copies', ()
     const d = new EventDispatcher({}, { scheduler });
     d.registerHandler(0, () => undefined);
     await d.start();
-    const fill = ev('FILL_CONFIRMED');
+    const fill = ev({ type: 'FILL_CONFIRMED' });
     const copies: [unknown, string][] = [
       [{ ...fill, priority: 3 }, 'priority: FILL_CONFIRMED is routed to P0, got P3'],
       [{ ...fill, canDrop: 'no' }, 'canDrop: expected a boolean, got "no"'],
@@ -47,7 +44,7 @@ describe('created events: the fast validity check does not travel to copies', ()
   });
 
   it('validates in full a descriptor copy and an Object.create child of a created event', () => {
-    const fill = ev('FILL_CONFIRMED');
+    const fill = ev({ type: 'FILL_CONFIRMED' });
     const descriptors = Object.getOwnPropertyDescriptors(fill) as PropertyDescriptorMap;
     const clone = Object.defineProperties({}, { ...descriptors, priority: { value: 2, enumerable: true } });
     expect(() => validateEvent(clone)).toThrow('priority: FILL_CONFIRMED is routed to P0, got P2');
@@ -56,7 +53,7 @@ describe('created events: the fast validity check does not travel to copies', ()
   });
 
   it('accepts an unmodified spread copy as a foreign event, and keeps the mark out of keys, JSON and spread', () => {
-    const tick = ev('PRICE_TICK', { payload: { symbol: 'ES', px: 5000.25 } });
+    const tick = ev({ type: 'PRICE_TICK', payload: { symbol: 'ES', px: 5000.25 } });
     const copy = { ...tick };
     expect(validateEvent(copy)).toBe(copy);
     expect(Object.getOwnPropertySymbols(copy)).toEqual([]);
@@ -69,8 +66,8 @@ describe('created events: the fast validity check does not travel to copies', ()
     const d = new EventDispatcher({}, { scheduler: virtual() });
     d.registerHandler(1, () => undefined);
     await d.start();
-    const first = d.dispatch(ev('PRICE_TICK'));
-    expect(d.dispatch(ev('PRICE_TICK'))).toBe(first);
+    const first = d.dispatch(ev({ type: 'PRICE_TICK' }));
+    expect(d.dispatch(ev({ type: 'PRICE_TICK' }))).toBe(first);
     await expect(first).resolves.toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DropRecord, SinkFailure } from '../../src/index.js';
 import { collapseByType } from '../../src/operators/index.js';
-import { ev } from '../buffer/events.js';
+import { ev } from '../support/events.js';
 import { expectDocumented, letters, parseDiagram, standardCases, testScheduler } from './harness.js';
 
 const diagram = `

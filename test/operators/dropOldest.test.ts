@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { LaneConfigError, type DropRecord, type Event } from '../../src/index.js';
 import { dropOldest } from '../../src/operators/index.js';
-import { ev } from '../buffer/events.js';
+import { ev } from '../support/events.js';
 import { expectDocumented, letters, parseDiagram, standardCases, testScheduler } from './harness.js';
 
 const diagram = `

@@ -4,7 +4,7 @@ import { Subject, identity, mergeMap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { DropRecord, Event } from '../../src/index.js';
-import { ev } from '../buffer/events.js';
+import { ev } from '../support/events.js';
 
 /** A TestScheduler asserting with vitest's deep equality. */
 export function testScheduler(): TestScheduler {
