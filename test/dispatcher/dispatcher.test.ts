@@ -182,6 +182,40 @@ describe('EventDispatcher: handler isolation', () => {
     const p1 = d.sampleMetrics().lanes[1]!;
     expect([p1.handled, p1.failed, failures]).toEqual([1, 1, 2]);
   });
+
+  // Regression: a result whose `then` throws must not count as pending, or the batch never settles:
+  // the lane keeps its one in-flight slot forever (no later batch of that lane is delivered) and
+  // stop() never resolves for P0.
+  it('treats a PromiseLike whose then() throws as a failed result and keeps the lane going', async () => {
+    const scheduler = virtual();
+    const d = new EventDispatcher({}, { scheduler });
+    const failures: unknown[] = [];
+    d.failures$.subscribe((f) => failures.push(f.error));
+    const seen: string[] = [];
+    let first = true;
+    d.registerHandler(0, (batch) => {
+      seen.push(batch[0]!.eventId);
+      if (!first) return undefined;
+      first = false;
+      return {
+        then(): never {
+          throw new Error('broken thenable');
+        },
+      };
+    });
+    await d.start();
+    void d.dispatch(ev('f1', { type: 'FILL_CONFIRMED' }));
+    void d.dispatch(ev('f2', { type: 'FILL_CONFIRMED' }));
+    let stopped = false;
+    scheduler.schedule(() => void d.stop().then(() => (stopped = true)), 10);
+    scheduler.flush();
+    await Promise.resolve();
+    expect(seen).toEqual(['f1', 'f2']);
+    expect(failures.map((e) => (e as Error).message)).toEqual(['broken thenable']);
+    expect(stopped).toBe(true);
+    const p0 = d.sampleMetrics().lanes[0]!;
+    expect([p0.handled, p0.failed, p0.inFlightEvents]).toEqual([1, 1, 0]);
+  });
 });
 
 describe('EventDispatcher: stop()', () => {
@@ -291,6 +325,17 @@ describe('EventDispatcher: bad input', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(EventValidationError);
     expect(handled).toBe(1);
+  });
+});
+
+describe('EventDispatcher: accepted events', () => {
+  it('resolves every accepted dispatch with one shared promise instead of one per call', async () => {
+    const d = new EventDispatcher({}, { scheduler: virtual() });
+    d.registerHandler(1, () => undefined);
+    await d.start();
+    const first = d.dispatch(ev({ type: 'PRICE_TICK' }));
+    expect(d.dispatch(ev({ type: 'PRICE_TICK' }))).toBe(first);
+    await expect(first).resolves.toBeUndefined();
   });
 });
 
