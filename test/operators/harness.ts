@@ -260,6 +260,7 @@ export function standardCases<T = Event>(
         subscription.unsubscribe();
         return seen;
       };
+      expect(outcomes.overflowOfOne.drops.length).toBeGreaterThan(0); // else a throwing onDrop would go unexercised
       const drops: DropRecord<T>[] = [];
       expect(overflowOfOne((d) => drops.push(d))).toEqual(outcomes.overflowOfOne.out);
       expect(drops.map((d) => `${idOf(d.event)}:${d.reason}`)).toEqual(outcomes.overflowOfOne.drops);
