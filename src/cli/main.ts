@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isEntryPoint } from './entryPoint.js';
+import { isEntryPoint } from '../common/entryPoint.js';
 import { ConfigError } from '../config/errors.js';
 import { parseEventConfig } from '../event/config.js';
 import { parseStateConfig } from '../state/config.js';

@@ -4,7 +4,7 @@
  * through NATS KV. Started by the coordinator with one JSON argument ({@link ReplayWorkerConfig});
  * prints `ready` once it pulls, and stops cleanly on SIGTERM.
  */
-import { isEntryPoint } from '../../cli/entryPoint.js';
+import { isEntryPoint } from '../../common/entryPoint.js';
 import type { DeepPartial } from '../../common/plain.js';
 import type { EventConfig } from '../../event/config.js';
 import { EventDispatcher } from '../../event/dispatcher.js';
