@@ -10,7 +10,7 @@ import { BlockLaneBuffer } from '../../src/event/buffer/block.js';
 import { CollapseLaneBuffer } from '../../src/event/buffer/collapse.js';
 import { DropOldestLaneBuffer } from '../../src/event/buffer/dropOldest.js';
 import { SampleLaneBuffer } from '../../src/event/buffer/sample.js';
-import { drainIds, ev } from './events.js';
+import { drainIds, ev } from '../support/events.js';
 
 type Core = DropOldestLaneBuffer | SampleLaneBuffer | CollapseLaneBuffer;
 const policies: [string, (capacity: number) => Core][] = [

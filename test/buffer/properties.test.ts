@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLaneBuffer, type DropRecord, type Event, type EventType, type LaneBuffer, type OverflowPolicy } from '../../src/index.js';
-import { ev } from './events.js';
+import { ev } from '../support/events.js';
 
 /** One step of a random run: offer an event with these flags, or poll. */
 type Op = { kind: 'offer'; canDrop: boolean; canCollapse: boolean; type: EventType } | { kind: 'poll' };
@@ -101,7 +101,7 @@ function runProperty(policy: OverflowPolicy): void {
         let n = 0;
         const step = (op: Op): void => {
           if (op.kind === 'offer') {
-            const e = ev(`e${n++}`, op);
+            const e = ev(`e${n++}`, { type: op.type, canDrop: op.canDrop, canCollapse: op.canCollapse });
             offered.push(e);
             const dropsBefore = drops.length;
             lane.offer(e, n);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventRing } from '../../src/event/buffer/ring.js';
-import { ev } from './events.js';
+import { ev } from '../support/events.js';
 
 const NEAR_WRAP = 2 ** 31 - 5; // five pushes before the int32 position counters wrap to −2^31
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLaneBuffer, type DropRecord, type Event, type EventType, type LaneBuffer } from '../../src/index.js';
 import { RingLaneBuffer, takeBatch } from '../../src/event/buffer/base.js';
-import { ev } from './events.js';
+import { ev } from '../support/events.js';
 
 /**
  * The merge fills a batch with `takeBatch` (one call per batch). It must take exactly what the
@@ -70,7 +70,7 @@ describe('takeBatch: the merge’s batch fill equals polling event by event', ()
           let n = 0;
           const step = (op: Op): void => {
             if (op.kind === 'offer') {
-              const e = Object.freeze({ ...ev(`e${n++}`, op), canBatch: op.canBatch });
+              const e = ev(`e${n++}`, { type: op.type, canDrop: op.canDrop, canCollapse: op.canCollapse, canBatch: op.canBatch });
               // enqueue times that are not monotone in arrival order (a held event keeps its own)
               const now = (n * 7) % 11;
               expect(fast.offer(e, now)).toBe(slow.offer(e, now));

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { main, parseReplayArgs, REPLAY_HELP, resolveConfigFile, UsageError } from '../../src/cli/main.js';
 import { parseSnapshot } from '../../src/state/snapshot.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt, root } from '../support/build.js';
 
 interface Captured {
   code: number;
@@ -250,20 +251,11 @@ describe('--help', () => {
   });
 });
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const builtCli = join(root, 'dist', 'cli', 'main.js');
 
-/** The bin runs from the build; a tree without one (tests run on their own, before `npm run build`) is built first. */
-function buildWhenMissing(): void {
-  if (existsSync(builtCli)) return;
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
-  if (tsc.status !== 0 || !existsSync(builtCli)) {
-    throw new Error(`dist/cli/main.js: expected a build, got none: tsc -p tsconfig.build.json exited ${String(tsc.status)}\n${tsc.stdout}${tsc.stderr}`);
-  }
-}
-
 describe('the built bin (dist/cli/main.js, as npm start runs it)', () => {
-  beforeAll(buildWhenMissing, 300_000);
+  // The bin runs from the build; a tree without a current one (tests run on their own) is built first.
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
 
   it('runs from any directory on the shipped data and keeps stdout pure JSON', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'qts-bin-'));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventDroppedError, HandlerFailedError, HandlingWaiters, type HandlingOutcome } from '../../src/event/awaiting.js';
 import type { DropRecord } from '../../src/event/buffer/types.js';
 import type { FailureRecord } from '../../src/event/dispatcher/index.js';
-import { ev } from '../buffer/events.js';
+import { ev } from '../support/events.js';
 
 /** Outcome callbacks that record what happened to `id`. */
 function outcome(log: string[], id: string): HandlingOutcome {

@@ -2,16 +2,12 @@ import { describe, it, expect } from 'vitest';
 import { NEVER, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { EventValidationError, type Event, type EventType } from '../../src/event/contracts.js';
-import { createEvent } from '../../src/event/createEvent.js';
 import { DispatcherArgumentError, DispatcherStoppedError, EventDispatcher, StopTimeoutError } from '../../src/event/dispatcher/index.js';
+import { ev } from '../support/events.js';
 import { EventDroppedError, HandlerFailedError } from '../../src/event/awaiting.js';
 
 function virtual(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-}
-let seq = 0;
-function ev(type: EventType, init: Parameters<typeof createEvent>[1] = {}): Event {
-  return createEvent(type, { eventId: `w${seq++}`, timestamp: 0, ...init });
 }
 const unbatched = { batchSize: 1, batchTimeoutMs: 0 };
 /** Lanes of a few events, unbatched, with depth alerts below their capacities. */
@@ -43,7 +39,7 @@ describe('dispatchAndWait: resolves when every handler of the carrying batch suc
       d.registerHandler(priority as 0 | 1 | 2 | 3, (batch) => void seen.push(...batch.map((e) => e.eventId)));
       d.registerHandler(priority as 0 | 1 | 2 | 3, () => timer(30, scheduler));
       await d.start();
-      const event = ev(type);
+      const event = ev({ type });
       const outcome = outcomeOf(d.dispatchAndWait(event));
       await Promise.resolve();
       expect(outcome.value).toBe('pending');
@@ -61,7 +57,7 @@ describe('dispatchAndWait: resolves when every handler of the carrying batch suc
         throw failure;
       });
       await d.start();
-      const event = ev(type);
+      const event = ev({ type });
       const waiting = d.dispatchAndWait(event);
       scheduler.flush();
       const error = await waiting.then(
@@ -83,7 +79,7 @@ describe('dispatchAndWait: resolves when every handler of the carrying batch suc
     const batches: number[] = [];
     d.registerHandler(1, (batch) => void batches.push(batch.length));
     await d.start();
-    const events = [ev('PRICE_TICK'), ev('PRICE_TICK'), ev('PRICE_TICK')];
+    const events = [ev({ type: 'PRICE_TICK' }), ev({ type: 'PRICE_TICK' }), ev({ type: 'PRICE_TICK' })];
     const outcomes = events.map((e) => outcomeOf(d.dispatchAndWait(e)));
     scheduler.flush();
     await Promise.resolve();
@@ -98,7 +94,7 @@ describe('dispatchAndWait: resolves when every handler of the carrying batch suc
     d.registerHandler(1, () => void 0);
     d.registerHandler(1, () => (call++ === 0 ? throwError(() => new Error('first batch fails')) : undefined));
     await d.start();
-    const events = [ev('PRICE_TICK'), ev('PRICE_TICK'), ev('PRICE_TICK'), ev('PRICE_TICK')];
+    const events = [ev({ type: 'PRICE_TICK' }), ev({ type: 'PRICE_TICK' }), ev({ type: 'PRICE_TICK' }), ev({ type: 'PRICE_TICK' })];
     const outcomes = events.map((e) => outcomeOf(d.dispatchAndWait(e)));
     scheduler.flush();
     await Promise.resolve();
@@ -115,7 +111,7 @@ describe('dispatchAndWait: resolves when every handler of the carrying batch suc
     d.registerHandler(0, () => void 0);
     d.registerHandler(0, () => timer(100, scheduler).pipe(() => throwError(() => new Error('late'))));
     await d.start();
-    const outcome = outcomeOf(d.dispatchAndWait(ev('FILL_CONFIRMED')));
+    const outcome = outcomeOf(d.dispatchAndWait(ev({ type: 'FILL_CONFIRMED' })));
     scheduler.flush();
     await Promise.resolve();
     expect(outcome.value).toBeInstanceOf(HandlerFailedError);
@@ -128,8 +124,8 @@ describe('dispatchAndWait: resolves when every handler of the carrying batch suc
     const handled: string[] = [];
     d.registerHandler(1, (batch) => void handled.push(batch[0]!.eventId));
     await d.start();
-    const plain = ev('PRICE_TICK');
-    const awaited = ev('PRICE_TICK');
+    const plain = ev({ type: 'PRICE_TICK' });
+    const awaited = ev({ type: 'PRICE_TICK' });
     void d.dispatch(plain);
     const outcome = outcomeOf(d.dispatchAndWait(awaited));
     scheduler.flush();
@@ -142,7 +138,7 @@ describe('dispatchAndWait: resolves when every handler of the carrying batch suc
     const scheduler = virtual();
     const d = new EventDispatcher({}, { scheduler });
     d.registerHandler(0, () => void 0);
-    const outcome = outcomeOf(d.dispatchAndWait(ev('FILL_CONFIRMED')));
+    const outcome = outcomeOf(d.dispatchAndWait(ev({ type: 'FILL_CONFIRMED' })));
     scheduler.flush();
     await Promise.resolve();
     expect(outcome.value).toBe('pending');
@@ -157,7 +153,7 @@ describe('dispatchAndWait: resolves when every handler of the carrying batch suc
     const d = new EventDispatcher(tiny, { scheduler });
     d.registerHandler(0, () => timer(10, scheduler));
     await d.start();
-    const events = Array.from({ length: 5 }, () => ev('FILL_CONFIRMED'));
+    const events = Array.from({ length: 5 }, () => ev({ type: 'FILL_CONFIRMED' }));
     const outcomes = events.map((e) => outcomeOf(d.dispatchAndWait(e)));
     expect(d.sampleMetrics().lanes[0]!.producersWaiting).toBe(2);
     scheduler.flush();
@@ -172,9 +168,9 @@ describe('dispatchAndWait: rejects with EventDroppedError holding the drop recor
     const d = new EventDispatcher(tiny, { scheduler });
     d.registerHandler(1, () => void 0);
     await d.start();
-    const first = ev('PRICE_TICK');
+    const first = ev({ type: 'PRICE_TICK' });
     const outcome = outcomeOf(d.dispatchAndWait(first));
-    const later = [ev('PRICE_TICK'), ev('PRICE_TICK'), ev('PRICE_TICK')].map((e) => outcomeOf(d.dispatchAndWait(e)));
+    const later = [ev({ type: 'PRICE_TICK' }), ev({ type: 'PRICE_TICK' }), ev({ type: 'PRICE_TICK' })].map((e) => outcomeOf(d.dispatchAndWait(e)));
     scheduler.flush();
     await Promise.resolve();
     expect(outcome.value).toBeInstanceOf(EventDroppedError);
@@ -188,9 +184,9 @@ describe('dispatchAndWait: rejects with EventDroppedError holding the drop recor
     const d = new EventDispatcher({ queues: { p2: unbatched } }, { scheduler });
     d.registerHandler(2, () => void 0);
     await d.start();
-    const older = ev('STRATEGY_EVALUATE');
+    const older = ev({ type: 'STRATEGY_EVALUATE' });
     const outcome = outcomeOf(d.dispatchAndWait(older));
-    const newer = outcomeOf(d.dispatchAndWait(ev('STRATEGY_EVALUATE')));
+    const newer = outcomeOf(d.dispatchAndWait(ev({ type: 'STRATEGY_EVALUATE' })));
     scheduler.flush();
     await Promise.resolve();
     expect((outcome.value as EventDroppedError).drop).toMatchObject({ event: older, reason: 'collapsed', priority: 2 });
@@ -202,8 +198,8 @@ describe('dispatchAndWait: rejects with EventDroppedError holding the drop recor
     const d = new EventDispatcher(tiny, { scheduler });
     d.registerHandler(3, () => void 0);
     await d.start();
-    const kept = outcomeOf(d.dispatchAndWait(ev('LOG_WRITE')));
-    const refused = ev('LOG_WRITE');
+    const kept = outcomeOf(d.dispatchAndWait(ev({ type: 'LOG_WRITE' })));
+    const refused = ev({ type: 'LOG_WRITE' });
     const outcome = outcomeOf(d.dispatchAndWait(refused));
     await Promise.resolve();
     expect((outcome.value as EventDroppedError).drop).toMatchObject({ event: refused, reason: 'sampled', priority: 3 });
@@ -217,7 +213,7 @@ describe('dispatchAndWait: rejects with EventDroppedError holding the drop recor
     const d = new EventDispatcher({ stopTimeoutMs: 50, queues: { p3: { ...unbatched, capacity: 10 } } }, { scheduler });
     d.registerHandler(3, () => timer(30, scheduler));
     await d.start();
-    const outcomes = [ev('LOG_WRITE'), ev('LOG_WRITE'), ev('LOG_WRITE')].map((e) => outcomeOf(d.dispatchAndWait(e)));
+    const outcomes = [ev({ type: 'LOG_WRITE' }), ev({ type: 'LOG_WRITE' }), ev({ type: 'LOG_WRITE' })].map((e) => outcomeOf(d.dispatchAndWait(e)));
     // Handled 0–30; the second runs 30–60 and is given up at 50; the third is still queued at 50.
     const stopping = d.stop();
     scheduler.flush();
@@ -233,7 +229,7 @@ describe('dispatchAndWait: rejects with EventDroppedError holding the drop recor
     const scheduler = virtual();
     const d = new EventDispatcher({}, { scheduler });
     await d.start();
-    const outcome = outcomeOf(d.dispatchAndWait(ev('PRICE_TICK')));
+    const outcome = outcomeOf(d.dispatchAndWait(ev({ type: 'PRICE_TICK' })));
     const stopping = d.stop();
     scheduler.flush();
     await stopping;
@@ -246,7 +242,7 @@ describe('dispatchAndWait: rejects with EventDroppedError holding the drop recor
     const d = new EventDispatcher({ stopTimeoutMs: 50, queues: { p3: unbatched } }, { scheduler });
     d.registerHandler(3, () => NEVER);
     await d.start();
-    const outcome = outcomeOf(d.dispatchAndWait(ev('LOG_WRITE')));
+    const outcome = outcomeOf(d.dispatchAndWait(ev({ type: 'LOG_WRITE' })));
     scheduler.flush();
     const stopping = d.stop();
     scheduler.flush();
@@ -266,7 +262,7 @@ describe('dispatchAndWait: bad input changes nothing else', () => {
     const scheduler = virtual();
     const d = new EventDispatcher({}, { scheduler });
     await d.stop();
-    await expect(d.dispatchAndWait(ev('FILL_CONFIRMED'))).rejects.toBeInstanceOf(DispatcherStoppedError);
+    await expect(d.dispatchAndWait(ev({ type: 'FILL_CONFIRMED' }))).rejects.toBeInstanceOf(DispatcherStoppedError);
   });
 
   it('rejects a second wait on the very same event object and keeps the first wait intact', async () => {
@@ -275,7 +271,7 @@ describe('dispatchAndWait: bad input changes nothing else', () => {
     let calls = 0;
     d.registerHandler(0, () => void calls++);
     await d.start();
-    const event = ev('FILL_CONFIRMED');
+    const event = ev({ type: 'FILL_CONFIRMED' });
     const first = outcomeOf(d.dispatchAndWait(event));
     const second = outcomeOf(d.dispatchAndWait(event));
     scheduler.flush();
@@ -298,7 +294,7 @@ describe('dispatchAndWait under TestScheduler.run', () => {
         if (t.kind === 'handled') handledAt.push(scheduler.now());
       });
       void d.start();
-      outcome = outcomeOf(d.dispatchAndWait(ev('FILL_CONFIRMED')));
+      outcome = outcomeOf(d.dispatchAndWait(ev({ type: 'FILL_CONFIRMED' })));
       flush();
     });
     expect(outcome.value).toBe('pending');

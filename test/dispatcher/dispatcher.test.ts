@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { Observable, Subject, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { EventValidationError, type DegradationLevel, type Event, type EventType } from '../../src/event/contracts.js';
-import { createEvent } from '../../src/event/createEvent.js';
+import { ev } from '../support/events.js';
 import {
   DispatcherArgumentError,
   DispatcherStoppedError,
@@ -15,10 +15,6 @@ import type { DropRecord } from '../../src/event/buffer/types.js';
 
 function virtual(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-}
-let seq = 0;
-function ev(type: EventType, init: Parameters<typeof createEvent>[1] = {}): Event {
-  return createEvent(type, { eventId: `e${seq++}`, timestamp: 0, ...init });
 }
 const unbatched = { batchSize: 1, batchTimeoutMs: 0 };
 
@@ -35,9 +31,9 @@ describe('EventDispatcher: strict priority', () => {
       for (const e of batch) handled.push(e.eventType);
     });
     await d.start();
-    for (let i = 0; i < 10_000; i++) void d.dispatch(ev('LOG_WRITE'));
+    for (let i = 0; i < 10_000; i++) void d.dispatch(ev({ type: 'LOG_WRITE' }));
     // The P0 arrives "from I/O": an action of the same instant, queued after the first slice.
-    scheduler.schedule(() => void d.dispatch(ev('FILL_CONFIRMED')));
+    scheduler.schedule(() => void d.dispatch(ev({ type: 'FILL_CONFIRMED' })));
     scheduler.flush();
     const position = handled.indexOf('FILL_CONFIRMED');
     expect(position).toBeGreaterThanOrEqual(0);
@@ -55,9 +51,9 @@ describe('EventDispatcher: strict priority', () => {
     });
     d.registerHandler(0, () => void log.push(`p0 ${scheduler.now()}`));
     await d.start();
-    void d.dispatch(ev('LOG_WRITE'));
-    void d.dispatch(ev('LOG_WRITE'));
-    scheduler.schedule(() => void d.dispatch(ev('FILL_CONFIRMED')), 10);
+    void d.dispatch(ev({ type: 'LOG_WRITE' }));
+    void d.dispatch(ev({ type: 'LOG_WRITE' }));
+    scheduler.schedule(() => void d.dispatch(ev({ type: 'FILL_CONFIRMED' })), 10);
     scheduler.flush();
     expect(log).toEqual(['p3 start 0', 'p0 10', 'p3 start 50']);
   });
@@ -70,11 +66,11 @@ describe('EventDispatcher: strict priority', () => {
     const off = d.registerHandler(0, () => void calls.push('second'));
     d.registerHandler(0, () => void calls.push('third'));
     await d.start();
-    void d.dispatch(ev('FILL_CONFIRMED'));
+    void d.dispatch(ev({ type: 'FILL_CONFIRMED' }));
     scheduler.flush();
     off();
     off();
-    void d.dispatch(ev('FILL_CONFIRMED'));
+    void d.dispatch(ev({ type: 'FILL_CONFIRMED' }));
     scheduler.flush();
     expect(calls).toEqual(['first', 'second', 'third', 'first', 'third']);
   });
@@ -88,7 +84,7 @@ describe('EventDispatcher: strict priority', () => {
     const seen: string[] = [];
     d.registerHandler(0, (batch) => void seen.push(batch[0]!.eventId));
     await d.start();
-    const events = [ev('FILL_CONFIRMED'), ev('FILL_CONFIRMED'), ev('FILL_CONFIRMED'), ev('FILL_CONFIRMED')];
+    const events = [ev({ type: 'FILL_CONFIRMED' }), ev({ type: 'FILL_CONFIRMED' }), ev({ type: 'FILL_CONFIRMED' }), ev({ type: 'FILL_CONFIRMED' })];
     let thirdAccepted = false;
     for (const e of events.slice(0, 3)) void d.dispatch(e);
     const third = d.dispatch(events[3]!).then(() => (thirdAccepted = true));
@@ -118,7 +114,7 @@ describe('EventDispatcher: degradation', () => {
       d.setDegradationLevel(level);
       expect(d.degradationLevel).toBe(level);
       const types: EventType[] = ['FILL_CONFIRMED', 'PRICE_TICK', 'STRATEGY_EVALUATE', 'LOG_WRITE'];
-      for (let i = 0; i < 5; i++) for (const type of types) void d.dispatch(ev(type, { canCollapse: false }));
+      for (let i = 0; i < 5; i++) for (const type of types) void d.dispatch(ev({ type, canCollapse: false }));
       scheduler.flush();
       expect(handled).toEqual([0, 1, 2, 3].map((p) => (paused.includes(p) ? 0 : 5)));
       d.setDegradationLevel('NORMAL');
@@ -149,8 +145,8 @@ describe('EventDispatcher: handler isolation', () => {
     d.registerHandler(0, () => throwError(() => new Error('errored')));
     d.registerHandler(0, (batch) => void healthy.push(batch[0]!.eventId));
     await d.start();
-    const fill = ev('FILL_CONFIRMED');
-    const next = ev('FILL_PARTIAL');
+    const fill = ev({ type: 'FILL_CONFIRMED' });
+    const next = ev({ type: 'FILL_PARTIAL' });
     void d.dispatch(fill);
     void d.dispatch(next);
     for (let turn = 0; turn < 3; turn++) {
@@ -180,11 +176,45 @@ describe('EventDispatcher: handler isolation', () => {
       throw new Error('x');
     });
     await d.start();
-    void d.dispatch(ev('PRICE_TICK'));
-    void d.dispatch(ev('PRICE_TICK', { requiresAck: true }));
+    void d.dispatch(ev({ type: 'PRICE_TICK' }));
+    void d.dispatch(ev({ type: 'PRICE_TICK', requiresAck: true }));
     scheduler.flush();
     const p1 = d.sampleMetrics().lanes[1]!;
     expect([p1.handled, p1.failed, failures]).toEqual([1, 1, 2]);
+  });
+
+  // Regression: a result whose `then` throws must not count as pending, or the batch never settles:
+  // the lane keeps its one in-flight slot forever (no later batch of that lane is delivered) and
+  // stop() never resolves for P0.
+  it('treats a PromiseLike whose then() throws as a failed result and keeps the lane going', async () => {
+    const scheduler = virtual();
+    const d = new EventDispatcher({}, { scheduler });
+    const failures: unknown[] = [];
+    d.failures$.subscribe((f) => failures.push(f.error));
+    const seen: string[] = [];
+    let first = true;
+    d.registerHandler(0, (batch) => {
+      seen.push(batch[0]!.eventId);
+      if (!first) return undefined;
+      first = false;
+      return {
+        then(): never {
+          throw new Error('broken thenable');
+        },
+      };
+    });
+    await d.start();
+    void d.dispatch(ev('f1', { type: 'FILL_CONFIRMED' }));
+    void d.dispatch(ev('f2', { type: 'FILL_CONFIRMED' }));
+    let stopped = false;
+    scheduler.schedule(() => void d.stop().then(() => (stopped = true)), 10);
+    scheduler.flush();
+    await Promise.resolve();
+    expect(seen).toEqual(['f1', 'f2']);
+    expect(failures.map((e) => (e as Error).message)).toEqual(['broken thenable']);
+    expect(stopped).toBe(true);
+    const p0 = d.sampleMetrics().lanes[0]!;
+    expect([p0.handled, p0.failed, p0.inFlightEvents]).toEqual([1, 1, 0]);
   });
 });
 
@@ -202,12 +232,12 @@ describe('EventDispatcher: stop()', () => {
       return timer(30, scheduler);
     });
     await d.start();
-    const fills = [ev('FILL_CONFIRMED'), ev('FILL_CONFIRMED')];
+    const fills = [ev({ type: 'FILL_CONFIRMED' }), ev({ type: 'FILL_CONFIRMED' })];
     for (const f of fills) void d.dispatch(f);
-    for (let i = 0; i < 10; i++) void d.dispatch(ev('LOG_WRITE'));
+    for (let i = 0; i < 10; i++) void d.dispatch(ev({ type: 'LOG_WRITE' }));
     let stopped = false;
     const stopping = d.stop().then(() => (stopped = true));
-    await expect(d.dispatch(ev('FILL_CONFIRMED'))).rejects.toBeInstanceOf(DispatcherStoppedError);
+    await expect(d.dispatch(ev({ type: 'FILL_CONFIRMED' }))).rejects.toBeInstanceOf(DispatcherStoppedError);
     scheduler.flush();
     await stopping;
     expect(stopped).toBe(true);
@@ -232,7 +262,7 @@ describe('EventDispatcher: stop()', () => {
     let unsubscribed = false;
     d.registerHandler(3, () => new Observable<never>(() => () => (unsubscribed = true)));
     await d.start();
-    const log = ev('LOG_WRITE');
+    const log = ev({ type: 'LOG_WRITE' });
     void d.dispatch(log);
     scheduler.flush();
     const stopping = d.stop();
@@ -264,7 +294,7 @@ describe('EventDispatcher: bad input', () => {
     const d = new EventDispatcher({}, { scheduler });
     d.registerHandler(0, () => undefined);
     await d.start();
-    const bad = { ...ev('FILL_CONFIRMED'), priority: 3 } as Event;
+    const bad = { ...ev({ type: 'FILL_CONFIRMED' }), priority: 3 } as Event;
     await expect(d.dispatch(bad)).rejects.toBeInstanceOf(EventValidationError);
     await expect(d.dispatch(bad)).rejects.toThrow(/priority/);
     scheduler.flush();
@@ -290,11 +320,22 @@ describe('EventDispatcher: bad input', () => {
     const source = new Subject<Event>();
     d.ingest(source);
     source.next({ nope: true } as unknown as Event);
-    source.next(ev('FILL_CONFIRMED'));
+    source.next(ev({ type: 'FILL_CONFIRMED' }));
     scheduler.flush();
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(EventValidationError);
     expect(handled).toBe(1);
+  });
+});
+
+describe('EventDispatcher: accepted events', () => {
+  it('resolves every accepted dispatch with one shared promise instead of one per call', async () => {
+    const d = new EventDispatcher({}, { scheduler: virtual() });
+    d.registerHandler(1, () => undefined);
+    await d.start();
+    const first = d.dispatch(ev({ type: 'PRICE_TICK' }));
+    expect(d.dispatch(ev({ type: 'PRICE_TICK' }))).toBe(first);
+    await expect(first).resolves.toBeUndefined();
   });
 });
 
@@ -306,7 +347,7 @@ describe('EventDispatcher: telemetry', () => {
     d.telemetry$.subscribe((r) => records.push(r));
     d.registerHandler(1, () => undefined);
     await d.start();
-    for (let i = 0; i < 3; i++) void d.dispatch(ev('PRICE_TICK'));
+    for (let i = 0; i < 3; i++) void d.dispatch(ev({ type: 'PRICE_TICK' }));
     d.setDegradationLevel('P3_PAUSED');
     scheduler.flush();
     expect(records.every((r) => Object.isFrozen(r) && r.at === 0)).toBe(true);

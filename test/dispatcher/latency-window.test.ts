@@ -29,3 +29,32 @@ describe('LatencyHistogram.forEachSince: what an exporter reads on scrape', () =
     );
   });
 });
+
+describe('LatencyHistogram.recordSince: a batch recorded at once', () => {
+  it('keeps the same window as recording each latency in turn', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.array(fc.integer({ min: 0, max: 10_000 }), { maxLength: 30 }), { maxLength: 12 }),
+        (size, batches) => {
+          const bulk = new LatencyHistogram(size);
+          const single = new LatencyHistogram(size);
+          for (const starts of batches) {
+            const doneAt = 20_000;
+            bulk.recordSince(doneAt, Float64Array.from(starts), starts.length);
+            for (const start of starts) single.record(doneAt - start);
+          }
+          expect(bulk.summary()).toEqual(single.summary());
+          expect(bulk.total).toBe(single.total);
+          expect(bulk.count).toBe(single.count);
+        },
+      ),
+    );
+  });
+
+  it('reads only the first count start times of a reused, longer array', () => {
+    const histogram = new LatencyHistogram(8);
+    histogram.recordSince(10, Float64Array.from([9, 8, -1000, -1000]), 2);
+    expect(histogram.summary()).toEqual({ p50: 1, p99: 2, max: 2, count: 2 });
+  });
+});

@@ -8,6 +8,8 @@ import {
   ReentrantDispatchError,
   StopTimeoutError,
   createEvent,
+  type DispatcherAlert,
+  type DispatcherMetrics,
   type FailureRecord,
 } from '../../src/index.js';
 
@@ -38,7 +40,7 @@ describe('stop(): batches given up at the stop timeout', () => {
   });
 });
 
-describe('after stop(): typed errors, nothing accepted', () => {
+describe('after stop(): typed errors, nothing accepted, nothing left running', () => {
   it('refuses registerHandler and setDegradationLevel with DispatcherStoppedError', async () => {
     const d = new EventDispatcher({}, { scheduler: virtual() });
     await d.start();
@@ -48,6 +50,33 @@ describe('after stop(): typed errors, nothing accepted', () => {
       'setDegradationLevel: expected a running dispatcher, got one that is stopped',
     );
     expect(d.degradationLevel).toBe(DegradationLevel.NORMAL);
+  });
+
+  // Regression: `takeUntil` ignores a notifier that only completes, so the stop signal must emit; a
+  // subscription made after stop() would otherwise start a sampling timer that never ends (a
+  // scheduled action left behind; on asyncScheduler it keeps the process alive).
+  it('metrics$ and alerts$ subscribed after stop() complete at once and schedule nothing', async () => {
+    const scheduler = virtual();
+    const d = new EventDispatcher({ monitoring: { checkIntervalMs: 50 } }, { scheduler });
+    d.registerHandler(3, () => undefined);
+    await d.start();
+    void d.dispatch(createEvent('LOG_WRITE', {}, scheduler));
+    const stopped = d.stop();
+    scheduler.flush();
+    await stopped;
+
+    const samples: DispatcherMetrics[] = [];
+    const alerts: DispatcherAlert[] = [];
+    let metricsDone = false;
+    let alertsDone = false;
+    d.metrics$.subscribe({ next: (m) => samples.push(m), complete: () => (metricsDone = true) });
+    d.alerts$.subscribe({ next: (a) => alerts.push(a), complete: () => (alertsDone = true) });
+    expect(metricsDone).toBe(true);
+    expect(alertsDone).toBe(true);
+    expect(scheduler.actions).toHaveLength(0);
+    scheduler.flush();
+    expect(samples).toEqual([]);
+    expect(alerts).toEqual([]);
   });
 });
 

@@ -1,18 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import { inspect } from 'node:util';
 import { TestScheduler } from 'rxjs/testing';
-import { type Event, type EventType } from '../../src/event/contracts.js';
+import { type Event } from '../../src/event/contracts.js';
 import { createEvent } from '../../src/event/createEvent.js';
 import { EventDispatcher, type DispatcherTelemetry } from '../../src/event/dispatcher/index.js';
+import { ev } from '../support/events.js';
 import { formatRecord } from '../../src/debug/formatRecord.js';
 import { OperatingStateManager } from '../../src/state/manager.js';
 
 function virtual(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-}
-let n = 0;
-function ev(type: EventType): Event {
-  return createEvent(type, { eventId: `t${n++}`, timestamp: 0 });
 }
 
 /** The depth a chart shows per lane: the last record's, starting from the snapshot. */
@@ -28,7 +25,7 @@ describe('EventDispatcher telemetry: records a chart can draw', () => {
     const d = new EventDispatcher({ queues: { p1: { capacity: 3 } }, monitoring: { alerts: { p1Depth: { warning: 1, critical: 2 } } } }, { scheduler });
     const records: DispatcherTelemetry[] = [];
     d.telemetry$.subscribe((r) => records.push(r));
-    for (let i = 0; i < 5; i++) void d.dispatch(ev('PRICE_TICK'));
+    for (let i = 0; i < 5; i++) void d.dispatch(ev({ type: 'PRICE_TICK' }));
     const live = records.filter((r) => r.kind !== 'snapshot');
     // Capacity 3: the 4th and 5th ticks each take the oldest's place; the depth stays at 3.
     expect(live.map((r) => [r.kind, r.depth])).toEqual([
@@ -56,7 +53,7 @@ describe('EventDispatcher telemetry: records a chart can draw', () => {
       if (handledBatches === 1) d.setDegradationLevel('CRITICAL_ONLY');
     });
     await d.start();
-    for (let i = 0; i < 500; i++) void d.dispatch(ev('PRICE_TICK'));
+    for (let i = 0; i < 500; i++) void d.dispatch(ev({ type: 'PRICE_TICK' }));
     scheduler.flush();
     expect(d.sampleMetrics().lanes[1]!.depth).toBe(400);
 
@@ -73,7 +70,7 @@ describe('EventDispatcher telemetry: records a chart can draw', () => {
     expect(chartDepths(late)).toEqual([0, 400, 0, 0]);
     expect(chartDepths(early)).toEqual([0, 400, 0, 0]);
 
-    void d.dispatch(ev('PRICE_TICK'));
+    void d.dispatch(ev({ type: 'PRICE_TICK' }));
     expect(late[4]).toMatchObject({ kind: 'enqueued', lane: 1, depth: 401, seq: lastSeq + 1 });
     expect(early[early.length - 1]).toBe(late[4]);
   });
@@ -124,7 +121,7 @@ describe('EventDispatcher batches$: the batches handed to each lane\'s handlers'
     d.registerHandler(1, (batch) => void handed.push(batch));
     d.registerHandler(0, (batch) => void handed.push(batch));
     await d.start();
-    const events = [ev('PRICE_TICK'), ev('PRICE_TICK'), ev('PRICE_TICK'), ev('FILL_CONFIRMED')];
+    const events = [ev({ type: 'PRICE_TICK' }), ev({ type: 'PRICE_TICK' }), ev({ type: 'PRICE_TICK' }), ev({ type: 'FILL_CONFIRMED' })];
     for (const e of events) void d.dispatch(e);
     scheduler.flush();
     expect(seen.map(([p, b]) => [p, b.length])).toEqual([
@@ -146,7 +143,7 @@ describe('inspect summaries', () => {
   it('shows a dispatcher as its state, level and lane depths, not its private fields', async () => {
     const scheduler = virtual();
     const d = new EventDispatcher({}, { scheduler });
-    void d.dispatch(ev('PRICE_TICK'));
+    void d.dispatch(ev({ type: 'PRICE_TICK' }));
     expect(inspect(d)).toBe('EventDispatcher <not started, NORMAL, P0 0/100, P1 1/10000, P2 0/1000, P3 0/50000>');
     await d.start();
     expect(inspect(d)).toMatch(/^EventDispatcher <running, NORMAL, /);

@@ -3,7 +3,7 @@
 // equals the embedded replay's exactly. Run on 2018-06 … 2020-12 of the shipped data (the 2020
 // crash included) to keep the suite short; `qts-reactive replay --nats …` runs the whole history.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReplayArgs } from '../../src/cli/main.js';
 import { liveNatsUrl } from './context.js';
 import { freePort } from './server.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build.js';
 
 const builtCli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const built = existsSync(builtCli) && existsSync(fileURLToPath(new URL('../../dist/nats/replay/worker.js', import.meta.url)));
 
 function run(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -45,7 +45,9 @@ describe('replay --nats options', () => {
   });
 });
 
-describe.runIf(built)('replay --nats with no server (built CLI)', () => {
+describe('replay --nats with no server (built CLI)', () => {
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
+
   it('exits 1 within seconds with a NatsUnreachableError naming the URL', async () => {
     const url = `nats://127.0.0.1:${await freePort()}`;
     const out = await run(['--nats', url, '--json'], tmpdir());
@@ -55,7 +57,8 @@ describe.runIf(built)('replay --nats with no server (built CLI)', () => {
   });
 });
 
-describe.runIf(liveNatsUrl !== null && built)('replay --nats (built CLI, live server, worker processes)', () => {
+describe.runIf(liveNatsUrl !== null)('replay --nats (built CLI, live server, worker processes)', () => {
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'qts-cluster-'));

@@ -6,22 +6,23 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventDispatcher, createEvent, type Event } from '../../src/index.js';
 import { NatsLaneConsumer, NatsLanePublisher, NatsOperatingState, ensureLaneStreams, laneStreamName } from '../../src/nats/index.js';
 import { BULL } from '../state/fixtures.js';
 import { liveNatsUrl, openNatsTest, type NatsTestContext } from './context.js';
 import { eventually, eventuallyAsync, startPrivateServer, type PrivateServer } from './server.js';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from '../support/build.js';
 
 const worker = fileURLToPath(new URL('./fixtures/p0-worker.mjs', import.meta.url));
-const built = existsSync(fileURLToPath(new URL('../../dist/nats/index.js', import.meta.url)));
 const fill = (i: number): Event => createEvent('FILL_CONFIRMED', { source: 'test', payload: { i } });
 
 function lines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
 }
 
-describe.runIf(liveNatsUrl !== null && built)('a worker SIGKILLed mid-stream (live server, worker processes)', () => {
+describe.runIf(liveNatsUrl !== null)('a worker SIGKILLed mid-stream (live server, worker processes)', () => {
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS); // the workers import the built library
   let t: NatsTestContext;
   let dir: string;
   const children: ChildProcess[] = [];

@@ -1,13 +1,10 @@
 // The NATS client packages are optional peer dependencies: the root entry and qts-reactive/operators
 // must load without them; only qts-reactive/nats needs them.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT_MS, ensureBuilt, root } from '../support/build.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const hook = new URL('./fixtures/hide-nats.mjs', import.meta.url).href;
-const built = existsSync(`${root}dist/index.js`) && existsSync(`${root}dist/nats/index.js`);
 
 /** Imports `entry` in a fresh Node with the @nats-io packages hidden; returns the exit status and stderr. */
 function importWithoutNats(entry: string): { status: number | null; stderr: string } {
@@ -16,7 +13,9 @@ function importWithoutNats(entry: string): { status: number | null; stderr: stri
   return { status: run.status, stderr: run.stderr };
 }
 
-describe.runIf(built)('the optional NATS peer dependencies (dist, as published)', () => {
+describe('the optional NATS peer dependencies (dist, as published)', () => {
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
+
   it('the root entry loads when the @nats-io packages are missing', () => {
     const run = importWithoutNats('dist/index.js');
     expect(run.stderr).toBe('');

@@ -24,19 +24,15 @@ describe('boundedBlock', () => {
     expectDocumented(diagram, 'boundedBlock');
   });
 
-  standardCases((ready, drops, capacity = 4) => boundedBlock({ capacity, ready, onDrop: (d) => drops.push(d) }));
+  standardCases(boundedBlock, {
+    overflowOfOne: { out: ['a'], drops: ['b:shutdown'] },
+    drainWhileFull: { capacity: 2, source: 'abcd|', ready: '------(rrrr)', out: '------(abcd|)' },
+  });
 
   it('with capacity 1 holds every later event and delivers all of them', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const result = cold('-a-b-c|', letters).pipe(boundedBlock({ capacity: 1, ready: cold('--------r-r-r') }));
       expectObservable(result).toBe('--------a-b-(c|)', letters);
-    });
-  });
-
-  it('completes after draining buffered and held events when the source completes while full', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const result = cold('abcd|', letters).pipe(boundedBlock({ capacity: 2, ready: cold('------(rrrr)') }));
-      expectObservable(result).toBe('------(abcd|)', letters);
     });
   });
 

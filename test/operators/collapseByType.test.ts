@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DropRecord, SinkFailure } from '../../src/index.js';
 import { collapseByType } from '../../src/operators/index.js';
-import { ev } from '../buffer/events.js';
-import { expectDocumented, letters, parseDiagram, standardCases, testScheduler } from './harness.js';
+import { ev } from '../support/events.js';
+import { expectDocumented, parseDiagram, standardCases, testScheduler } from './harness.js';
 
 const diagram = `
 source: -x-y-X-----|
@@ -32,7 +32,10 @@ describe('collapseByType', () => {
     expectDocumented(diagram, 'collapseByType');
   });
 
-  standardCases((ready, drops, capacity = 4) => collapseByType({ capacity, ready, onDrop: (d) => drops.push(d) }));
+  standardCases(collapseByType, {
+    overflowOfOne: { out: ['b'], drops: ['a:evicted'] },
+    drainWhileFull: { capacity: 2, source: '-a-b-c|', ready: '--------r-r', out: '--------b-(c|)' },
+  });
 
   it('with capacity 1 keeps the newest event, collapsing or evicting', () => {
     const drops: DropRecord[] = [];
@@ -41,13 +44,6 @@ describe('collapseByType', () => {
       expectObservable(result).toBe('--------(y|)', values);
     });
     expect(drops.map((d) => `${d.event.eventId}:${d.reason}`)).toEqual(['x:collapsed', 'X:evicted']);
-  });
-
-  it('completes after draining when the source completes while full and demand comes later', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const result = cold('-a-b-c|', letters).pipe(collapseByType({ capacity: 2, ready: cold('--------r-r') }));
-      expectObservable(result).toBe('--------b-(c|)', letters);
-    });
   });
 
   it('collapses by a custom key (type + symbol)', () => {

@@ -25,6 +25,18 @@ out   : -------------b-(d|)
 };
 
 const symbolOf = (quote: Quote): string => quote.symbol;
+
+// The policy-dependent standard cases, as the events give them (see each operator's own test).
+const policyOutcomes = {
+  dropOldest: {
+    overflowOfOne: { out: ['b'], drops: ['a:evicted'] },
+    drainWhileFull: { capacity: 2, source: '-a-b-c-d|', ready: '----------r-r-r', out: '----------c-(d|)' },
+  },
+  sample: {
+    overflowOfOne: { out: ['a'], drops: ['b:sampled'] },
+    drainWhileFull: { capacity: 2, source: '-a-b-c|', ready: '--------r-r', out: '--------a-(b|)' },
+  },
+};
 const drained = <T>(drops: DropRecord<T>[], idOf: (value: T) => string): string[] =>
   drops.map((d) => `${idOf(d.event)}:${d.reason}@${d.at}:P${String(d.priority)}`);
 
@@ -81,7 +93,7 @@ describe('generic operators on plain quotes', () => {
     expect(drained(drops, symbolOf)).toEqual(['b:evicted@5:Pnull', 'c:evicted@7:Pnull']);
   });
 
-  standardCases<Quote>((ready, drops, capacity = 4) => dropOldest({ capacity, ready, onDrop: (d) => drops.push(d) }), quotes, symbolOf);
+  standardCases<Quote>(dropOldest, policyOutcomes.dropOldest, quotes, symbolOf);
 });
 
 describe('generic operators on plain numbers', () => {
@@ -106,7 +118,7 @@ describe('generic operators on plain numbers', () => {
     expect(drops.map((d) => `${d.event}:${d.reason}`)).toEqual(['1:collapsed', '2:collapsed']);
   });
 
-  standardCases<number>((ready, drops, capacity = 4) => sample({ capacity, ready, onDrop: (d) => drops.push(d) }), numbers, (n) => 'abcdefghijklmnopqrstuvwxyz'[n - 1]!);
+  standardCases<number>((options) => sample(options), policyOutcomes.sample, numbers, (n) => 'abcdefghijklmnopqrstuvwxyz'[n - 1]!);
 });
 
 describe('generic operators: bad user functions never break the stream', () => {

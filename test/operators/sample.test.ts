@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DropRecord } from '../../src/index.js';
 import { sample } from '../../src/operators/index.js';
-import { ev } from '../buffer/events.js';
+import { ev } from '../support/events.js';
 import { expectDocumented, letters, parseDiagram, standardCases, testScheduler } from './harness.js';
 
 const diagram = `
@@ -25,7 +25,10 @@ describe('sample', () => {
     expectDocumented(diagram, 'sample');
   });
 
-  standardCases((ready, drops, capacity = 4) => sample({ capacity, ready, onDrop: (d) => drops.push(d) }));
+  standardCases((options) => sample(options), {
+    overflowOfOne: { out: ['a'], drops: ['b:sampled'] },
+    drainWhileFull: { capacity: 2, source: '-a-b-c|', ready: '--------r-r', out: '--------a-(b|)' },
+  });
 
   it('with capacity 1 and the default rate admits every 10th arrival while full', () => {
     const drops: DropRecord[] = [];
@@ -35,13 +38,6 @@ describe('sample', () => {
     });
     expect(drops.filter((d) => d.reason === 'sampled')).toHaveLength(11);
     expect(drops.filter((d) => d.reason === 'evicted').map((d) => d.event.eventId)).toEqual(['a']);
-  });
-
-  it('completes after draining when the source completes while full and demand comes later', () => {
-    testScheduler().run(({ cold, expectObservable }) => {
-      const result = cold('-a-b-c|', letters).pipe(sample({ capacity: 2, ready: cold('--------r-r') }));
-      expectObservable(result).toBe('--------a-(b|)', letters);
-    });
   });
 
   it('never samples out an undroppable event', () => {

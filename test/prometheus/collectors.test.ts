@@ -2,9 +2,8 @@ import { describe, it, expect, vi } from 'vitest';
 import { Observable, Subject, VirtualAction, VirtualTimeScheduler, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { Registry } from 'prom-client';
-import { type Event, type EventType } from '../../src/event/contracts.js';
-import { createEvent } from '../../src/event/createEvent.js';
 import { EventDispatcher } from '../../src/event/dispatcher/index.js';
+import { ev } from '../support/events.js';
 import { OperatingStateManager } from '../../src/state/manager.js';
 import { operatingState$ } from '../../src/state/operatingState.js';
 import type { SafetyState, TransitionMetrics } from '../../src/index.js';
@@ -15,8 +14,6 @@ import { parseExposition, valueOf, type Exposition } from './exposition.js';
 function virtual(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
-let n = 0;
-const ev = (type: EventType): Event => createEvent(type, { eventId: `x${n++}`, timestamp: 0 });
 const scrape = async (registry: Registry): Promise<Exposition> => parseExposition(await registry.metrics());
 
 /** A dispatcher left with a P1 backlog of 400 behind a CRITICAL_ONLY pause, 100 ticks evicted, and two P0 fills handled in 20 ms. */
@@ -29,9 +26,9 @@ async function busyDispatcher(): Promise<{ dispatcher: EventDispatcher; schedule
   dispatcher.registerHandler(1, () => dispatcher.setDegradationLevel('CRITICAL_ONLY'));
   dispatcher.registerHandler(0, () => timer(20, scheduler));
   await dispatcher.start();
-  for (let i = 0; i < 600; i++) void dispatcher.dispatch(ev('PRICE_TICK'));
-  void dispatcher.dispatch(ev('FILL_CONFIRMED'));
-  void dispatcher.dispatch(ev('FILL_CONFIRMED'));
+  for (let i = 0; i < 600; i++) void dispatcher.dispatch(ev({ type: 'PRICE_TICK' }));
+  void dispatcher.dispatch(ev({ type: 'FILL_CONFIRMED' }));
+  void dispatcher.dispatch(ev({ type: 'FILL_CONFIRMED' }));
   scheduler.flush();
   return { dispatcher, scheduler };
 }
@@ -75,7 +72,7 @@ describe('collectDispatcherMetrics', () => {
     expect(subscribe).not.toHaveBeenCalled();
     subscribe.mockRestore();
     await dispatcher.start();
-    for (let i = 0; i < 1000; i++) void dispatcher.dispatch(ev('PRICE_TICK'));
+    for (let i = 0; i < 1000; i++) void dispatcher.dispatch(ev({ type: 'PRICE_TICK' }));
     scheduler.flush();
     expect(samples).not.toHaveBeenCalled();
     await registry.metrics();
@@ -97,7 +94,7 @@ describe('collectDispatcherMetrics', () => {
     expect(valueOf(first, 'qts_lane_handler_latency_window_seconds', { lane: 'P0', quantile: '0.99' })).toBe(0.04);
     expect(() => valueOf(first, 'qts_lane_latency_budget_seconds', { lane: 'P3' })).toThrow(/no sample/);
 
-    void dispatcher.dispatch(ev('FILL_CONFIRMED'));
+    void dispatcher.dispatch(ev({ type: 'FILL_CONFIRMED' }));
     scheduler.flush();
     const second = await scrape(registry);
     expect(valueOf(second, 'qts_lane_handler_latency_seconds_count', { lane: 'P0' })).toBe(3);

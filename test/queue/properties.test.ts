@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { BoundedQueue, RingBuffer } from '../../src/index.js';
-import { ev } from '../buffer/events.js';
+import { ev } from '../support/events.js';
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -13,7 +13,7 @@ import {
   type DropRecord,
   type Event,
 } from '../../src/index.js';
-import { ev } from '../buffer/events.js';
+import { ev } from '../support/events.js';
 
 /** Lets settled Promises run their callbacks. */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
