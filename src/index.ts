@@ -18,6 +18,7 @@ export {
   LANE_KEYS,
   OverflowPolicy,
   PRIORITY_DEFAULTS,
+  SAFETY_TO_DEGRADATION,
   isLanePaused,
   type Event,
   type EventFlags,
@@ -86,7 +87,19 @@ export {
 } from './event/queue.js';
 
 // The dispatcher: strict priority merge, degradation, safety, monitoring
-export * from './event/dispatcher/index.js';
+export {
+  EventDispatcher,
+  DispatcherArgumentError,
+  DispatcherStoppedError,
+  ReentrantDispatchError,
+  StopTimeoutError,
+  type DispatcherTelemetry,
+  type DispatcherTelemetryKind,
+  type EventDispatcherOptions,
+  type EventHandler,
+  type FailureRecord,
+  type IngestError,
+} from './event/dispatcher/index.js';
 export { HandlerFailedError, EventDroppedError } from './event/awaiting.js';
 export {
   detectAlerts,
@@ -102,7 +115,7 @@ export type { LatencySummary, LatencyWindow } from './event/histogram.js';
 export type { LaneTelemetryCounters } from './event/telemetry.js';
 
 // The external safety state this library consumes
-export { SAFETY_SEVERITY, SAFETY_TO_DEGRADATION, SafetyState, SafetyStateError, isSafetyState, parseSafetyState } from './safety/state.js';
+export { SAFETY_SEVERITY, SafetyState, SafetyStateError, isSafetyState, parseSafetyState } from './safety/state.js';
 
 // Operating state: contracts and properties
 export {
@@ -185,4 +198,4 @@ export {
 
 // Observability
 export { setInstrumentation, type InstrumentationHook, type StreamInfo, type StreamKind } from './debug/instrument.js';
-export { formatRecord } from './debug/formatRecord.js';
+export { formatRecord } from './telemetry/formatRecord.js';

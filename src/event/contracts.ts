@@ -6,6 +6,8 @@
  * Every enumeration is an `as const` object with a same-named union type, so
  * `EventPriority.P0_CRITICAL === 0` and `EventPriority` is also the type `0 | 1 | 2 | 3`.
  */
+import type { SafetyState } from '../safety/state.js';
+
 /** Priority lanes, highest first. The number is the lane index. */
 export const EventPriority = {
   /** Execution and fills. Latency budget < 10 ms. Never dropped. */
@@ -122,6 +124,14 @@ export const DEGRADATION_SEVERITY: Readonly<Record<DegradationLevel, number>> = 
   P3_PAUSED: 1,
   P2_P3_PAUSED: 2,
   CRITICAL_ONLY: 3,
+});
+
+/** The degradation level the dispatcher applies for each safety state (seed 3.5). */
+export const SAFETY_TO_DEGRADATION: Readonly<Record<SafetyState, DegradationLevel>> = Object.freeze({
+  NORMAL: DegradationLevel.NORMAL,
+  WARNING: DegradationLevel.P3_PAUSED,
+  FAIL: DegradationLevel.P2_P3_PAUSED,
+  LOCKDOWN: DegradationLevel.CRITICAL_ONLY,
 });
 
 /** True when `level` pauses the lane of `priority`. */

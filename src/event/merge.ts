@@ -21,7 +21,7 @@
  */
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Event, EventPriority } from './contracts.js';
-import { takeBatch, type RingLaneBuffer } from './buffer/base.js';
+import type { RingLaneBuffer } from './buffer/base.js';
 import { OfferOutcome, type LaneBuffer } from './buffer/types.js';
 import { MergeLane, type MergeLaneSettings } from './mergeLanes.js';
 import type { YieldScheduler } from './yield-scheduler.js';
@@ -332,7 +332,7 @@ export class PriorityMerge {
     const lookAhead = lane.unbatchable > 0;
     let count = 0;
     if (lane.fillInOneCall) {
-      count = takeBatch(buffer as RingLaneBuffer, batch, enqueuedAt, planned, lookAhead);
+      count = (buffer as RingLaneBuffer).takeBatch(batch, enqueuedAt, planned, lookAhead);
     } else {
       for (;;) {
         const event = buffer.poll(now)!;

@@ -85,8 +85,9 @@ export class MergeLane {
   /** Enqueue times of the batch being started; reused for every batch. */
   readonly enqueuedAt: Float64Array;
   /**
-   * The buffer is a shipped core whose `poll` is not overridden: a batch is taken in one call
-   * ({@link takeBatch}) instead of one `poll` per event. Decided once, here.
+   * The buffer is a shipped core whose `poll` is its own: a batch is taken in one call
+   * (`RingLaneBuffer.takeBatch`) instead of one `poll` per event. A subclass that overrides `poll`
+   * (to audit or filter) is polled event by event, so it sees every event. Decided once, here.
    */
   readonly fillInOneCall: boolean;
 

@@ -13,7 +13,7 @@ import { mergeLanesFromConfig, type MergeLaneSinks } from '../event/mergeLanes.j
 import { createYieldScheduler } from '../event/yield-scheduler.js';
 import { isAsyncResult, settleOnce, type SettleListener } from '../event/settle.js';
 import { instrument } from '../debug/instrument.js';
-import { openDropChannel } from '../debug/drops.js';
+import { openDropChannel } from './internal/drops.js';
 import { describeValue } from '../common/describe.js';
 import { canCollapseByDefault, canDropByDefault } from './internal/bufferOnDemand.js';
 

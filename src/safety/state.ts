@@ -2,7 +2,6 @@
  * The external safety system's state, as this library consumes it (values or an Observable).
  * The safety system itself lives outside this library; nothing here changes it.
  */
-import { DegradationLevel } from '../event/contracts.js';
 
 /** Safety states, least to most severe. */
 export const SafetyState = {
@@ -20,14 +19,6 @@ export const SAFETY_SEVERITY: Readonly<Record<SafetyState, number>> = Object.fre
   WARNING: 1,
   FAIL: 2,
   LOCKDOWN: 3,
-});
-
-/** The degradation level the dispatcher applies for each safety state (seed 3.5). */
-export const SAFETY_TO_DEGRADATION: Readonly<Record<SafetyState, DegradationLevel>> = Object.freeze({
-  NORMAL: DegradationLevel.NORMAL,
-  WARNING: DegradationLevel.P3_PAUSED,
-  FAIL: DegradationLevel.P2_P3_PAUSED,
-  LOCKDOWN: DegradationLevel.CRITICAL_ONLY,
 });
 
 /** Thrown when a value that should be a {@link SafetyState} is not one. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLaneBuffer, type DropRecord, type Event, type EventType, type LaneBuffer } from '../../src/index.js';
-import { RingLaneBuffer, takeBatch } from '../../src/event/buffer/base.js';
+import { RingLaneBuffer } from '../../src/event/buffer/base.js';
 import { ev } from '../support/events.js';
 
 /**
@@ -75,7 +75,7 @@ describe('takeBatch: the merge’s batch fill equals polling event by event', ()
               const now = (n * 7) % 11;
               expect(fast.offer(e, now)).toBe(slow.offer(e, now));
             } else {
-              const count = takeBatch(fast as RingLaneBuffer, out, times, op.max, op.lookAhead);
+              const count = (fast as RingLaneBuffer).takeBatch(out, times, op.max, op.lookAhead);
               const expected = pollBatch(slow, op.max, op.lookAhead);
               expect(out.slice(0, count).map((e) => e.eventId)).toEqual(expected.ids);
               expect(Array.from(times.subarray(0, count))).toEqual(expected.times);
@@ -103,7 +103,7 @@ describe('takeBatch: the merge’s batch fill equals polling event by event', ()
     const lane = twin('DROP_OLDEST', 4, []);
     lane.offer(ev('a'), 3);
     lane.poll(0);
-    expect(takeBatch(lane as RingLaneBuffer, [], new Float64Array(4), 4, false)).toBe(0);
+    expect((lane as RingLaneBuffer).takeBatch([], new Float64Array(4), 4, false)).toBe(0);
     expect(lane.lastPolledEnqueuedAt).toBe(3);
   });
 });

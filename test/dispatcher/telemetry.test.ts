@@ -5,7 +5,7 @@ import { type Event } from '../../src/event/contracts.js';
 import { createEvent } from '../../src/event/createEvent.js';
 import { EventDispatcher, type DispatcherTelemetry } from '../../src/event/dispatcher/index.js';
 import { ev } from '../support/events.js';
-import { formatRecord } from '../../src/debug/formatRecord.js';
+import { formatRecord } from '../../src/telemetry/formatRecord.js';
 import { OperatingStateManager } from '../../src/state/manager.js';
 
 function virtual(): TestScheduler {

@@ -4,7 +4,8 @@ import { TestScheduler } from 'rxjs/testing';
 import { type DegradationLevel, type EventType } from '../../src/event/contracts.js';
 import { createEvent } from '../../src/event/createEvent.js';
 import { EventDispatcher, type IngestError } from '../../src/event/dispatcher/index.js';
-import { SAFETY_TO_DEGRADATION, SafetyStateError, type SafetyState } from '../../src/safety/state.js';
+import { SAFETY_TO_DEGRADATION } from '../../src/event/contracts.js';
+import { SafetyStateError, type SafetyState } from '../../src/safety/state.js';
 
 function setup() {
   const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));

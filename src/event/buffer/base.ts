@@ -16,19 +16,6 @@ import {
 } from './types.js';
 
 /**
- * Takes up to `max` events from `buffer` as its `poll` would, one after another, into `out` (from
- * index 0) with their enqueue times in `times`; stops after an event whose `canBatch` is not true
- * and, when `lookAhead`, before one whose `canBatch` is false. Returns how many were taken. While
- * only droppable events are queued and none is held, the batch moves in one pass over the ring
- * (so it is for cores whose `poll` is RingLaneBuffer's own).
- *
- * The merge's batch fill, kept off the class's public surface: it is assigned in
- * {@link RingLaneBuffer}'s static block (where it may read the rings) and not exported from the
- * package.
- */
-export let takeBatch: (buffer: RingLaneBuffer, out: Event[], times: Float64Array, max: number, lookAhead: boolean) => number;
-
-/**
  * The priority a drop record carries when the buffer has no lane priority: the item's own
  * `priority` when it is one, else null (an item that is not an event).
  */
@@ -190,27 +177,34 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     return event;
   }
 
-  static {
-    takeBatch = (buffer, out, times, max, lookAhead) => {
-      const kept = buffer.kept;
-      const held = buffer.held;
-      if (kept.head === kept.tail && held.head === held.tail) {
-        const count = buffer.droppable.shiftInto(out, times, max, lookAhead);
-        if (count > 0) buffer.lastPolledEnqueuedAt = times[count - 1]!;
-        return count;
-      }
-      let count = 0;
-      while (count < max) {
-        const event = buffer.poll(0);
-        if (event === undefined) break;
-        out[count] = event;
-        times[count++] = buffer.lastPolledEnqueuedAt;
-        if (event.canBatch === false) break;
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: at count === max the loop ends on its own condition, so breaking here too changes nothing
-        if (lookAhead && count < max && buffer.peek()?.canBatch === false) break;
-      }
+  /**
+   * Takes up to `max` events as `poll` would, one after another, into `out` (from
+   * index 0) with their enqueue times in `times`; stops after an event whose `canBatch` is not true
+   * and, when `lookAhead`, before one whose `canBatch` is false. Returns how many were taken. While
+   * only droppable events are queued and none is held, the batch moves in one pass over the ring
+   * (so it is for cores whose `poll` is RingLaneBuffer's own).
+   *
+   * The merge's batch fill; the class is not exported from the package. @internal
+   */
+  takeBatch(out: Event[], times: Float64Array, max: number, lookAhead: boolean): number {
+    const kept = this.kept;
+    const held = this.held;
+    if (kept.head === kept.tail && held.head === held.tail) {
+      const count = this.droppable.shiftInto(out, times, max, lookAhead);
+      if (count > 0) this.lastPolledEnqueuedAt = times[count - 1]!;
       return count;
-    };
+    }
+    let count = 0;
+    while (count < max) {
+      const event = this.poll(0);
+      if (event === undefined) break;
+      out[count] = event;
+      times[count++] = this.lastPolledEnqueuedAt;
+      if (event.canBatch === false) break;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: at count === max the loop ends on its own condition, so breaking here too changes nothing
+      if (lookAhead && count < max && this.peek()?.canBatch === false) break;
+    }
+    return count;
   }
 
   /** Removes everything queued and held, reporting each (queued first, oldest first) with `reason`. */

@@ -3,8 +3,8 @@
  * `SAFETY_TO_DEGRADATION`); the effective level is the more severe of the two.
  */
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
-import { DEGRADATION_SEVERITY, DegradationLevel } from '../contracts.js';
-import { SAFETY_TO_DEGRADATION, SafetyStateError, isSafetyState, type SafetyState } from '../../safety/state.js';
+import { DEGRADATION_SEVERITY, DegradationLevel, SAFETY_TO_DEGRADATION } from '../contracts.js';
+import { SafetyStateError, isSafetyState, type SafetyState } from '../../safety/state.js';
 
 /**
  * The two levels and the effective one. `applied` runs after every change of either level, told

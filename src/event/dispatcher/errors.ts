@@ -3,6 +3,7 @@
  * what came.
  */
 import type { EventPriority } from '../contracts.js';
+import { describeValue } from '../../common/describe.js';
 
 /** Thrown (or rejected) when the dispatcher is used after `stop()`. */
 export class DispatcherStoppedError extends Error {
@@ -48,14 +49,5 @@ export class DispatcherArgumentError extends Error {
     readonly received: unknown,
   ) {
     super(`${field}: expected ${expected}, got ${describeValue(received)}`);
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
   }
 }

@@ -5,7 +5,7 @@
 import { Observable, asyncScheduler, isObservable, type MonoTypeOperatorFunction, type NextObserver, type SchedulerLike, Subscription } from 'rxjs';
 import type { Event, OverflowPolicy } from '../../event/contracts.js';
 import { instrument } from '../../debug/instrument.js';
-import { openDropChannel } from '../../debug/drops.js';
+import { openDropChannel } from './drops.js';
 import type { LaneBufferOptions } from '../../event/buffer/base.js';
 import { LaneConfigError } from '../../event/buffer/errors.js';
 import type { DropRecord, LaneBuffer, SinkFailure } from '../../event/buffer/types.js';

@@ -3,8 +3,8 @@
  * instrumentation hook as `<name>.drops`, and handed to the observer the user gave as `drops`.
  */
 import { Subject, type NextObserver } from 'rxjs';
-import type { DropRecord } from '../event/buffer/types.js';
-import { instrument } from './instrument.js';
+import type { DropRecord } from '../../event/buffer/types.js';
+import { instrument } from '../../debug/instrument.js';
 
 /** One subscription's drop channel: `report` each record, `end` when the subscription ends. */
 export interface DropChannel {
