@@ -7,11 +7,17 @@ import { Observable, map, share, takeUntil, type SchedulerLike } from 'rxjs';
 import type { DegradationLevel, EventPriority, LaneKey, OverflowPolicy } from './contracts.js';
 import type { AlertThresholds, MonitoringConfig } from './config.js';
 import type { LatencySummary } from './histogram.js';
+import type { LaneCounters } from './buffer/types.js';
 import { instrument } from '../debug/instrument.js';
 import { intervalOn } from '../scheduling/timer.js';
 
-/** One lane's figures at a sampling instant. Counters are running totals since construction. */
-export interface LaneMetrics {
+/**
+ * One lane's figures at a sampling instant. Counters are running totals since construction; those
+ * the lane buffer keeps (`enqueued`, `evicted`, `collapsed`, `rejected`, `blocked`, `released`,
+ * `shutdown`) are its {@link LaneCounters}.
+ */
+export interface LaneMetrics
+  extends Pick<LaneCounters, 'enqueued' | 'evicted' | 'collapsed' | 'rejected' | 'blocked' | 'released' | 'shutdown'> {
   readonly priority: EventPriority;
   readonly lane: LaneKey;
   readonly policy: OverflowPolicy;
@@ -28,22 +34,10 @@ export interface LaneMetrics {
   readonly inFlightBatches: number;
   /** Events in those batches. */
   readonly inFlightEvents: number;
-  /** Every event offered to the lane. */
-  readonly enqueued: number;
   /** Events delivered to every handler (and, when `requiresAck`, acknowledged by all). */
   readonly handled: number;
   /** `requiresAck` events of batches a handler failed. */
   readonly failed: number;
-  readonly evicted: number;
-  readonly collapsed: number;
-  /** Refused by SAMPLE at capacity. */
-  readonly rejected: number;
-  /** Offers that had to wait at least once. */
-  readonly blocked: number;
-  /** Waiting offers later admitted. */
-  readonly released: number;
-  /** Removed at stop() and reported as 'shutdown' drops. */
-  readonly shutdown: number;
   /** Events whose enqueue→done latency exceeded their `maxProcessTimeMs`. */
   readonly budgetBreaches: number;
   /** Handler latency (enqueue → done, ms) over the lane's sliding window. */

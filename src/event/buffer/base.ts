@@ -78,7 +78,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   private readonly onRelease: ((event: Event) => void) | undefined;
   private readonly onError: ((error: unknown, failure: SinkFailure) => void) | undefined;
   /** The `canDrop` option; undefined reads the event's field (the dispatcher's path, unchanged). */
-  protected readonly canDropOf: ((event: Event) => boolean) | undefined;
+  private readonly canDropOf: ((event: Event) => boolean) | undefined;
   protected enqueuedCount = 0;
   protected evictedCount = 0;
   protected collapsedCount = 0;
@@ -285,8 +285,13 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     }
   }
 
+  /** Whether `event` may be dropped: the lane's `canDrop` option when given, else the event's flag. */
+  protected isDroppable(event: Event): boolean {
+    return this.canDropOf === undefined ? event.canDrop === true : this.droppableByOption(event);
+  }
+
   /** The `canDrop` option's verdict on `event`; a throw keeps the event (undroppable) and is reported. */
-  protected droppableByOption(event: Event): boolean {
+  private droppableByOption(event: Event): boolean {
     try {
       return this.canDropOf!(event) === true;
     } catch (error) {

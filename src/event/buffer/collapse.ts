@@ -67,7 +67,7 @@ export class CollapseLaneBuffer extends RingLaneBuffer {
   offer(event: Event, now: number): OfferOutcome {
     this.enqueuedCount++;
     let key: unknown;
-    const canDrop = this.canDropOf === undefined ? event.canDrop === true : this.droppableByOption(event);
+    const canDrop = this.isDroppable(event);
     if (canDrop && (this.canCollapseOf === undefined ? event.canCollapse === true : this.collapsibleByOption(event))) {
       key = this.keyOf(event);
       if (key !== undefined) {

@@ -30,7 +30,7 @@ export class DropOldestLaneBuffer extends RingLaneBuffer {
     this.enqueuedCount++;
     const droppable = this.droppable;
     const kept = this.kept;
-    const canDrop = this.canDropOf === undefined ? event.canDrop === true : this.droppableByOption(event);
+    const canDrop = this.isDroppable(event);
     if (droppable.size + kept.size < this.capacity) {
       // enqueue() written out: this path stays monomorphic (enqueue is shared by three policies)
       if (canDrop) droppable.push(event, now);

@@ -52,7 +52,7 @@ export class SampleLaneBuffer extends RingLaneBuffer {
     this.enqueuedCount++;
     const droppable = this.droppable;
     const kept = this.kept;
-    const canDrop = this.canDropOf === undefined ? event.canDrop === true : this.droppableByOption(event);
+    const canDrop = this.isDroppable(event);
     if (droppable.size + kept.size < this.capacity) {
       this.arrivalsWhileFull = 0;
       // enqueue() written out: this path stays monomorphic (enqueue is shared by three policies)
