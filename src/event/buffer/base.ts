@@ -105,6 +105,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
     this.onRelease = options.onRelease;
     this.onError = options.onError;
     this.canDropOf = options.canDrop;
+    // Stryker disable next-line BooleanLiteral: marks are written and read only for kept events; the droppable ring would merely carry an unused array
     this.droppable = new EventRing(keyed, false);
     this.kept = new EventRing(false, true);
     this.held = new EventRing(false, false);
@@ -189,6 +190,7 @@ export abstract class RingLaneBuffer implements LaneBuffer {
   takeBatch(out: Event[], times: Float64Array, max: number, lookAhead: boolean): number {
     const kept = this.kept;
     const held = this.held;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: the one-pass fill only saves time; the loop below takes the same events (a property test compares them), and held events wait only behind kept ones
     if (kept.head === kept.tail && held.head === held.tail) {
       const count = this.droppable.shiftInto(out, times, max, lookAhead);
       if (count > 0) this.lastPolledEnqueuedAt = times[count - 1]!;
