@@ -9,6 +9,9 @@ import { EVENT_PRIORITIES, type EventPriority } from '../contracts.js';
 import type { PriorityMerge } from '../merge.js';
 import { scheduleAfter } from '../../scheduling/timer.js';
 
+/** P1–P3: drained until the stop timeout, then cleared (P0 is always drained fully). */
+const TIMED_LANES: readonly EventPriority[] = EVENT_PRIORITIES.filter((priority) => priority !== 0);
+
 /** What the stop protocol drives. @internal */
 export interface StoppingDispatcher {
   readonly scheduler: SchedulerLike;
@@ -46,7 +49,7 @@ export class StopDrain {
       if (!this.dispatcher.hasHandler(priority)) merge.buffer(priority).clear('shutdown', now);
     }
     if (!merge.isLaneIdle(0)) return;
-    if (!this.timedOut && ![1, 2, 3].every((p) => merge.isLaneIdle(p as EventPriority))) return;
+    if (!this.timedOut && !TIMED_LANES.every((priority) => merge.isLaneIdle(priority))) return;
     this.finished = true;
     this.timer.unsubscribe();
     this.dispatcher.finish();
@@ -55,7 +58,7 @@ export class StopDrain {
   private timeOut(): void {
     this.timedOut = true;
     const now = this.dispatcher.scheduler.now();
-    for (const priority of [1, 2, 3] as const) this.dispatcher.merge.buffer(priority).clear('shutdown', now);
+    for (const priority of TIMED_LANES) this.dispatcher.merge.buffer(priority).clear('shutdown', now);
     // P1–P3 batches still in flight are given up (P0 is always waited for). The stop may not
     // complete (and close failures$) before every one of them has been reported.
     this.abandoning = true;
